@@ -1,0 +1,99 @@
+package org.streamstack.cluster;
+
+import com.typesafe.config.Config;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.streamstack.cluster.gateway.Gateway;
+import org.streamstack.cluster.gateway.GatewaySettings;
+
+/**
+ * One member of the cluster: an actor system with the roles it was given. Closing it leaves the
+ * cluster gracefully, so that its shards move to the other members at once.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+
+  private final ActorSystem<Void> system;
+  private final GatewaySettings gatewaySettings;
+  private final Gateway.Bindings bindings;
+
+  private ClusterNode(ActorSystem<Void> system, GatewaySettings gatewaySettings, Gateway.Bindings bindings) {
+    this.system = system;
+    this.gatewaySettings = gatewaySettings;
+    this.bindings = bindings;
+  }
+
+  public static ClusterNode start(NodeOptions options) {
+    return start(options.toConfig());
+  }
+
+  public static ClusterNode start(Config config) {
+    List<String> roles = config.getStringList("streamstack.node.roles");
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeOptions.SYSTEM_NAME, config);
+    try {
+      log.info("Cluster member {} starting with roles {}; journal at {}",
+          system.address(), roles, config.getString("streamstack.journal.url"));
+      // The journal's tables are created before any entity can write to them.
+      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Clock clock = Clock.systemUTC();
+      GatewaySettings gatewaySettings = GatewaySettings.from(config);
+      Gateway.initSharding(system, gatewaySettings, clock);
+      Gateway.Bindings bindings = null;
+      if (roles.contains("gateway")) {
+        bindings = Gateway.bind(system, gatewaySettings, clock).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        log.info("Gateway API on http://{}:{}/1.0, admin interface on http://127.0.0.1:{}/admin/v1",
+            gatewaySettings.iface(), bindings.api().localAddress().getPort(), bindings.admin().localAddress().getPort());
+      }
+      for (String role : List.of("agent", "ams")) {
+        if (roles.contains(role)) {
+          log.info("Role '{}' is held by this member but has no services yet (NATS at {} is not used yet)",
+              role, config.getString("streamstack.node.nats-url"));
+        }
+      }
+      return new ClusterNode(system, gatewaySettings, bindings);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("cluster member failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public GatewaySettings gatewaySettings() {
+    return gatewaySettings;
+  }
+
+  /** The port the gateway API listens on (useful when it was started on port 0). */
+  public int gatewayPort() {
+    return bindings.api().localAddress().getPort();
+  }
+
+  public int adminPort() {
+    return bindings.admin().localAddress().getPort();
+  }
+
+  /** Leaves the cluster and stops, waiting at most {@code timeout}. */
+  public void close(Duration timeout) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("Cluster member {} did not stop within {}", system.address(), timeout);
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

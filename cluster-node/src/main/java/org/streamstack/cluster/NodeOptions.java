@@ -1,0 +1,167 @@
+package org.streamstack.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.streamstack.cluster.journal.JournalLocation;
+
+/**
+ * The flags of {@code streamstack cluster-node}, turned into configuration laid over the
+ * environment, application.conf and the defaults. A flag left out keeps what the configuration
+ * says (and that reads the STREAMSTACK_* environment variables).
+ */
+public final class NodeOptions {
+
+  public static final List<String> ALL_ROLES = List.of("gateway", "agent", "ams");
+  public static final String SYSTEM_NAME = "streamstack";
+
+  private Integer gatewayPort;
+  private Integer adminPort;
+  private List<String> roles;
+  private String journal;
+  private List<String> seedNodes;
+  private String nats;
+  private String arteryHost;
+  private Integer arteryPort;
+  private Config extra = ConfigFactory.empty();
+
+  public static NodeOptions defaults() {
+    return new NodeOptions();
+  }
+
+  public NodeOptions gatewayPort(int port) { this.gatewayPort = port; return this; }
+
+  public NodeOptions adminPort(int port) { this.adminPort = port; return this; }
+
+  public NodeOptions roles(List<String> roles) {
+    for (String role : roles) {
+      if (!ALL_ROLES.contains(role)) throw new IllegalArgumentException("unknown role '" + role + "'; roles are " + ALL_ROLES);
+    }
+    if (roles.isEmpty()) throw new IllegalArgumentException("--roles needs at least one role");
+    this.roles = List.copyOf(roles);
+    return this;
+  }
+
+  public NodeOptions journal(String location) {
+    JournalLocation.parse(location);
+    this.journal = location;
+    return this;
+  }
+
+  /** Seed nodes as host:port of their cluster (artery) ports. */
+  public NodeOptions seedNodes(List<String> hostPorts) {
+    for (String hostPort : hostPorts) {
+      if (!hostPort.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new IllegalArgumentException("seed nodes are host:port, not '" + hostPort + "'");
+      }
+    }
+    this.seedNodes = List.copyOf(hostPorts);
+    return this;
+  }
+
+  public NodeOptions nats(String url) { this.nats = url; return this; }
+
+  public NodeOptions arteryHost(String host) { this.arteryHost = host; return this; }
+
+  public NodeOptions arteryPort(int port) { this.arteryPort = port; return this; }
+
+  /** Any further settings (tests use it for short timeouts). */
+  public NodeOptions with(Config config) { this.extra = config.withFallback(extra); return this; }
+
+  public NodeOptions with(String hocon) { return with(ConfigFactory.parseString(hocon)); }
+
+  /** Parses the command line flags of {@code cluster-node}. */
+  public static NodeOptions fromArgs(String[] args) {
+    NodeOptions options = new NodeOptions();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      String value;
+      int eq = flag.indexOf('=');
+      if (eq > 0) {
+        value = flag.substring(eq + 1);
+        flag = flag.substring(0, eq);
+      } else {
+        if (i + 1 >= args.length) throw new IllegalArgumentException(flag + " needs a value");
+        value = args[++i];
+      }
+      switch (flag) {
+        case "--gateway-port" -> options.gatewayPort(port(flag, value));
+        case "--admin-port" -> options.adminPort(port(flag, value));
+        case "--roles" -> options.roles(list(value));
+        case "--journal" -> options.journal(value);
+        case "--seed-nodes" -> options.seedNodes(list(value));
+        case "--nats" -> options.nats(value);
+        case "--artery-host" -> options.arteryHost(value);
+        case "--artery-port" -> options.arteryPort(port(flag, value));
+        default -> throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
+      }
+    }
+    return options;
+  }
+
+  private static int port(String flag, String value) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port < 0 || port > 65535) throw new NumberFormatException();
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a port number (0-65535), not '" + value + "'");
+    }
+  }
+
+  private static List<String> list(String value) {
+    List<String> items = new ArrayList<>();
+    for (String item : value.split(",")) {
+      if (!item.isBlank()) items.add(item.trim());
+    }
+    return items;
+  }
+
+  /** The whole configuration of the node. */
+  public Config toConfig() {
+    Config base = ConfigFactory.defaultOverrides()
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.parseResources("cluster-node.conf"))
+        .withFallback(ConfigFactory.defaultReference());
+    Config flags = extra;
+    if (gatewayPort != null) flags = set(flags, "streamstack.gateway.port", gatewayPort);
+    if (adminPort != null) flags = set(flags, "streamstack.gateway.admin-port", adminPort);
+    if (roles != null) flags = set(flags, "streamstack.node.roles", roles);
+    if (journal != null) flags = set(flags, "streamstack.journal.location", journal);
+    if (nats != null) flags = set(flags, "streamstack.node.nats-url", nats);
+    if (arteryHost != null) flags = set(flags, "pekko.remote.artery.canonical.hostname", arteryHost);
+    if (arteryPort != null) flags = set(flags, "pekko.remote.artery.canonical.port", arteryPort);
+    Config merged = flags.withFallback(base);
+
+    String envRoles = System.getenv("STREAMSTACK_ROLES");
+    List<String> nodeRoles = roles != null || envRoles == null ? merged.getStringList("streamstack.node.roles") : list(envRoles);
+    String host = merged.getString("pekko.remote.artery.canonical.hostname");
+    int port = merged.getInt("pekko.remote.artery.canonical.port");
+    List<String> seeds = new ArrayList<>();
+    List<String> seedHostPorts = seedNodes;
+    if (seedHostPorts == null && System.getenv("STREAMSTACK_SEED_NODES") != null) {
+      seedHostPorts = list(System.getenv("STREAMSTACK_SEED_NODES"));
+    }
+    if (seedHostPorts == null || seedHostPorts.isEmpty()) {
+      seeds.add("pekko://" + SYSTEM_NAME + "@" + host + ":" + port);
+    } else {
+      for (String seed : seedHostPorts) seeds.add("pekko://" + SYSTEM_NAME + "@" + seed);
+    }
+    JournalLocation location = JournalLocation.parse(merged.getString("streamstack.journal.location"));
+    Config derived = ConfigFactory.empty()
+        .withValue("streamstack.node.roles", ConfigValueFactory.fromIterable(nodeRoles))
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(nodeRoles))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    return derived
+        .withFallback(location.toConfig(merged.getString("streamstack.journal.user"),
+            merged.getString("streamstack.journal.password")))
+        .withFallback(merged)
+        .resolve();
+  }
+
+  private static Config set(Config config, String path, Object value) {
+    return config.withValue(path, ConfigValueFactory.fromAnyRef(value));
+  }
+}

@@ -1,0 +1,82 @@
+package org.streamstack.cluster.gateway;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+import org.streamstack.cluster.gateway.ice.IceServers;
+import org.streamstack.protocol.gateway.Screen;
+
+/** The {@code streamstack.gateway} section of the configuration, read once. */
+public record GatewaySettings(
+    String iface,
+    int port,
+    String publicUrl,
+    int adminPort,
+    int maxBodyBytes,
+    double accountRateLimit,
+    int accountRateBurst,
+    List<String> corsAllowedOrigins,
+    Duration tokenCacheTtl,
+    List<String> regions,
+    List<String> applications,
+    Screen defaultScreen,
+    Sessions sessions,
+    Signaling signaling,
+    IceServers iceServers) {
+
+  public record Sessions(
+      Duration gracePeriod,
+      Duration clientCredentialTtl,
+      Duration terminatedPassivation,
+      int indexBuckets,
+      Duration askTimeout) {}
+
+  public record Signaling(
+      int maxFrameBytes,
+      double rateLimit,
+      int rateBurst,
+      int maxPendingFrames,
+      long maxPendingBytes,
+      Duration pendingTtl,
+      Duration reattachInterval) {}
+
+  public static GatewaySettings from(Config root) {
+    Config c = root.getConfig("streamstack.gateway");
+    Config s = c.getConfig("sessions");
+    Config sig = c.getConfig("signaling");
+    Config ice = c.getConfig("ice");
+    Config screen = c.getConfig("default-screen");
+    return new GatewaySettings(
+        c.getString("interface"),
+        c.getInt("port"),
+        c.getString("public-url").replaceAll("/+$", ""),
+        c.getInt("admin-port"),
+        (int) c.getBytes("max-body-bytes").longValue(),
+        c.getDouble("account-rate-limit"),
+        c.getInt("account-rate-burst"),
+        c.getStringList("cors-allowed-origins"),
+        c.getDuration("token-cache-ttl"),
+        c.getStringList("regions"),
+        c.getStringList("applications"),
+        new Screen(screen.getInt("width"), screen.getInt("height"), screen.getInt("fps"), screen.getInt("density")),
+        new Sessions(
+            s.getDuration("grace-period"),
+            s.getDuration("client-credential-ttl"),
+            s.getDuration("terminated-passivation"),
+            s.getInt("index-buckets"),
+            s.getDuration("ask-timeout")),
+        new Signaling(
+            (int) sig.getBytes("max-frame-bytes").longValue(),
+            sig.getDouble("rate-limit"),
+            sig.getInt("rate-burst"),
+            sig.getInt("max-pending-frames"),
+            sig.getBytes("max-pending-bytes"),
+            sig.getDuration("pending-ttl"),
+            sig.getDuration("reattach-interval")),
+        new IceServers(
+            ice.getStringList("stun-urls"),
+            ice.getStringList("turn-urls"),
+            ice.getString("turn-shared-secret"),
+            ice.getDuration("turn-credential-ttl")));
+  }
+}

@@ -1,0 +1,437 @@
+package org.streamstack.cluster.gateway.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.streamstack.cluster.gateway.GatewaySettings;
+import org.streamstack.cluster.gateway.accounts.Credentials;
+import org.streamstack.cluster.gateway.signaling.Side;
+import org.streamstack.cluster.gateway.signaling.SignalingChannel;
+import org.streamstack.cluster.serialization.CborSerializable;
+import org.streamstack.protocol.gateway.Screen;
+import org.streamstack.protocol.gateway.SessionStatus;
+
+/**
+ * One session of the gateway: sharded, event sourced. States created → active (the instance
+ * connected its socket) → terminating → terminated, or error with a reason. A session nobody
+ * attends ends at its grace or idle deadline; the timer is re-armed from the journal when the
+ * entity recovers, and remember-entities brings every live session back after a restart, so the
+ * deadline holds across restarts.
+ */
+public final class SessionEntity
+    extends EventSourcedBehavior<SessionEntity.Command, SessionEntity.Event, SessionEntity.State> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Session");
+
+  // --- protocol -------------------------------------------------------------------------------
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** What a client asked for, checked and completed with defaults by the gateway. */
+  public record Spec(
+      String owner,
+      String app,
+      Integer appVersion,
+      String region,
+      boolean joinable,
+      boolean ephemeral,
+      int idleTimeMin,
+      Screen screen,
+      String extraData)
+      implements CborSerializable {}
+
+  public record Create(Spec spec, ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code requester} is the account asking; null for the operator, who may see every session. */
+  public record Get(String requester, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Join ({@code join} true, joinable sessions only) or connect: a new client socket credential. */
+  public record IssueClientCredential(String requester, boolean join, Screen screen, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The instance side's credential, for whoever runs the instance (operator or agent). */
+  public record IssueInstanceCredential(ActorRef<Reply> replyTo) implements Command {}
+
+  public record AuthorizeSocket(Side side, String credential, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The client went away (reported by whoever sees it); a joinable session starts its grace period. */
+  public record DetachClient(ActorRef<Reply> replyTo) implements Command {}
+
+  public record Fail(String reason, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Terminate(String requester, String reason, ActorRef<Reply> replyTo) implements Command {}
+
+  private record DeadlineReached() implements Command {}
+
+  private record PassivateIfEnded() implements Command {}
+
+  public sealed interface Reply extends CborSerializable {}
+
+  /** The session after the command; {@code credential} is the new secret when one was issued. */
+  public record Accepted(SessionRecord session, String credential) implements Reply {}
+
+  public record Refused(Refusal refusal, String message) implements Reply {}
+
+  public enum Refusal {
+    NOT_FOUND,
+    FORBIDDEN,
+    NOT_JOINABLE,
+    ENDED,
+    UNAUTHORIZED,
+    CONFLICT
+  }
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Created(SessionRecord session) implements Event {}
+
+  public record ClientCredentialIssued(String digest, Instant expiresAt, Screen screen) implements Event {}
+
+  public record InstanceConnected(Instant at) implements Event {}
+
+  public record ClientAttached(Instant at) implements Event {}
+
+  public record ClientDetached(Instant at) implements Event {}
+
+  public record Failed(String reason, Instant at) implements Event {}
+
+  public record TerminationStarted(String reason, Instant at) implements Event {}
+
+  public record Terminated(String reason, Instant at) implements Event {}
+
+  public sealed interface State extends CborSerializable {}
+
+  public record NotCreated() implements State {}
+
+  public record Live(SessionRecord session) implements State {}
+
+  // --- sharding -------------------------------------------------------------------------------
+
+  public static void initSharding(ActorSystem<?> system, GatewaySettings settings, Clock clock) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    TYPE_KEY,
+                    entity ->
+                        Behaviors.setup(
+                            context ->
+                                Behaviors.withTimers(
+                                    timers ->
+                                        new SessionEntity(
+                                            entity.getEntityId(), entity.getShard(), context, timers, settings, clock))))
+                .withRole("gateway")
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  private static final String DEADLINE_TIMER = "deadline";
+  private static final String PASSIVATION_TIMER = "passivation";
+
+  private final String sessionId;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final GatewaySettings.Sessions settings;
+  private final Clock clock;
+
+  private SessionEntity(
+      String sessionId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      GatewaySettings settings,
+      Clock clock) {
+    super(PersistenceId.of(TYPE_KEY.name(), sessionId));
+    this.sessionId = sessionId;
+    this.shard = shard;
+    this.context = context;
+    this.timers = timers;
+    this.settings = settings.sessions();
+    this.clock = clock;
+  }
+
+  @Override
+  public State emptyState() {
+    return new NotCreated();
+  }
+
+  // --- commands -------------------------------------------------------------------------------
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    CommandHandlerBuilder<Command, Event, State> builder = newCommandHandlerBuilder();
+    builder
+        .forStateType(NotCreated.class)
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(PassivateIfEnded.class, (state, command) -> passivate())
+        .onCommand(DeadlineReached.class, (state, command) -> Effect().none())
+        .onAnyCommand(this::onUnknownSession);
+    builder
+        .forStateType(Live.class)
+        .onCommand(Create.class, (state, command) -> Effect().reply(command.replyTo(),
+            new Refused(Refusal.CONFLICT, "session " + sessionId + " exists already")))
+        .onCommand(Get.class, this::onGet)
+        .onCommand(IssueClientCredential.class, this::onIssueClientCredential)
+        .onCommand(IssueInstanceCredential.class, this::onIssueInstanceCredential)
+        .onCommand(AuthorizeSocket.class, this::onAuthorizeSocket)
+        .onCommand(DetachClient.class, this::onDetachClient)
+        .onCommand(Fail.class, this::onFail)
+        .onCommand(Terminate.class, this::onTerminate)
+        .onCommand(DeadlineReached.class, this::onDeadlineReached)
+        .onCommand(PassivateIfEnded.class, this::onPassivateIfEnded);
+    return builder.build();
+  }
+
+  private Effect<Event, State> onCreate(NotCreated state, Create command) {
+    Spec spec = command.spec();
+    Instant now = clock.instant();
+    String clientCredential = Credentials.newSecret();
+    SessionRecord session =
+        new SessionRecord(sessionId, spec.owner(), spec.app(), spec.appVersion(), spec.region(), spec.joinable(),
+            spec.ephemeral(), spec.idleTimeMin(), spec.screen(), spec.extraData(), now, SessionStatus.CREATED, null,
+            Credentials.digest(clientCredential), now.plus(settings.clientCredentialTtl()),
+            // The instance credential is only ever handed out through IssueInstanceCredential.
+            Credentials.digest(Credentials.newSecret()), now);
+    return Effect()
+        .persist(new Created(session))
+        .thenRun(this::armDeadline)
+        .thenReply(command.replyTo(), created -> new Accepted(live(created), clientCredential));
+  }
+
+  private Effect<Event, State> onUnknownSession(NotCreated state, Command command) {
+    ActorRef<Reply> replyTo = replyToOf(command);
+    // An entity started only to be asked about a session that does not exist leaves at once, so
+    // that remember-entities does not bring it back.
+    context.getSelf().tell(new PassivateIfEnded());
+    if (replyTo == null) return Effect().none();
+    return Effect().reply(replyTo, new Refused(Refusal.NOT_FOUND, "no session " + sessionId));
+  }
+
+  private Effect<Event, State> onGet(Live state, Get command) {
+    Refused refused = refuseForeign(state.session(), command.requester(), false);
+    return Effect().reply(command.replyTo(), refused != null ? refused : new Accepted(state.session(), null));
+  }
+
+  private Effect<Event, State> onIssueClientCredential(Live state, IssueClientCredential command) {
+    SessionRecord session = state.session();
+    Refused refused = refuseForeign(session, command.requester(), true);
+    if (refused == null && command.join() && !session.joinable()) {
+      refused = new Refused(Refusal.NOT_JOINABLE, "session " + sessionId + " is not joinable");
+    }
+    if (refused == null && session.status() == SessionStatus.ERROR) {
+      refused = new Refused(Refusal.CONFLICT, "session " + sessionId + " is in error: " + session.statusMessage());
+    }
+    if (refused != null) return Effect().reply(command.replyTo(), refused);
+    Screen newScreen = command.screen() == null ? null : command.screen().orDefaults(session.screen());
+    String credential = Credentials.newSecret();
+    Instant expiresAt = clock.instant().plus(settings.clientCredentialTtl());
+    return Effect()
+        .persist(new ClientCredentialIssued(Credentials.digest(credential), expiresAt,
+            Objects.equals(newScreen, session.screen()) ? null : newScreen))
+        .thenReply(command.replyTo(), issued -> new Accepted(live(issued), credential));
+  }
+
+  private Effect<Event, State> onIssueInstanceCredential(Live state, IssueInstanceCredential command) {
+    if (state.session().ended()) {
+      return Effect().reply(command.replyTo(), new Refused(Refusal.ENDED, "session " + sessionId + " has ended"));
+    }
+    // The credential is derived afresh on every request; the digest of the newest one is kept.
+    String credential = Credentials.newSecret();
+    return Effect()
+        .persist(new InstanceCredentialIssued(Credentials.digest(credential)))
+        .thenReply(command.replyTo(), issued -> new Accepted(live(issued), credential));
+  }
+
+  /** The digest of a newly issued instance credential (replacing the previous one). */
+  public record InstanceCredentialIssued(String digest) implements Event {}
+
+  private Effect<Event, State> onAuthorizeSocket(Live state, AuthorizeSocket command) {
+    SessionRecord session = state.session();
+    if (session.ended()) {
+      return Effect().reply(command.replyTo(), new Refused(Refusal.ENDED, "session " + sessionId + " has ended"));
+    }
+    Instant now = clock.instant();
+    String digest = command.credential() == null ? null : Credentials.digest(command.credential());
+    if (command.side() == Side.CLIENT) {
+      boolean valid = Credentials.sameDigest(digest, session.clientCredentialDigest())
+          && now.isBefore(session.clientCredentialExpiresAt());
+      if (!valid) return Effect().reply(command.replyTo(), unauthorized(Side.CLIENT));
+      if (session.clientAttached()) return Effect().reply(command.replyTo(), new Accepted(session, null));
+      return Effect()
+          .persist(new ClientAttached(now))
+          .thenRun(this::armDeadline)
+          .thenReply(command.replyTo(), attached -> new Accepted(live(attached), null));
+    }
+    if (!Credentials.sameDigest(digest, session.instanceCredentialDigest())) {
+      return Effect().reply(command.replyTo(), unauthorized(Side.INSTANCE));
+    }
+    if (session.status() != SessionStatus.CREATED) return Effect().reply(command.replyTo(), new Accepted(session, null));
+    return Effect()
+        .persist(new InstanceConnected(now))
+        .thenReply(command.replyTo(), connected -> new Accepted(live(connected), null));
+  }
+
+  private Refused unauthorized(Side side) {
+    return new Refused(Refusal.UNAUTHORIZED,
+        "the " + side.pathName() + " credential of session " + sessionId + " is wrong or has expired");
+  }
+
+  private Effect<Event, State> onDetachClient(Live state, DetachClient command) {
+    if (!state.session().clientAttached() || state.session().ended()) {
+      return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
+    }
+    return Effect()
+        .persist(new ClientDetached(clock.instant()))
+        .thenRun(this::armDeadline)
+        .thenReply(command.replyTo(), detached -> new Accepted(live(detached), null));
+  }
+
+  private Effect<Event, State> onFail(Live state, Fail command) {
+    if (state.session().ended()) return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
+    return Effect()
+        .persist(new Failed(command.reason(), clock.instant()))
+        .thenReply(command.replyTo(), failed -> new Accepted(live(failed), null));
+  }
+
+  private Effect<Event, State> onTerminate(Live state, Terminate command) {
+    Refused refused = refuseForeign(state.session(), command.requester(), false);
+    if (refused != null) return Effect().reply(command.replyTo(), refused);
+    if (state.session().ended()) return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
+    return terminate(command.reason()).thenReply(command.replyTo(), ended -> new Accepted(live(ended), null));
+  }
+
+  private Effect<Event, State> onDeadlineReached(Live state, DeadlineReached command) {
+    SessionRecord session = state.session();
+    Instant deadline = session.unattendedDeadline(settings.gracePeriod());
+    if (deadline == null) return Effect().none();
+    if (clock.instant().isBefore(deadline)) {
+      armDeadline(state);
+      return Effect().none();
+    }
+    context.getLog().info("Session {} ends: {}", sessionId, session.unattendedReason(settings.gracePeriod()));
+    return terminate(session.unattendedReason(settings.gracePeriod())).thenNoReply();
+  }
+
+  private Effect<Event, State> onPassivateIfEnded(Live state, PassivateIfEnded command) {
+    return state.session().status() == SessionStatus.TERMINATED ? passivate() : Effect().none();
+  }
+
+  /**
+   * Until instances exist behind the gateway there is nothing to wait for between terminating and
+   * terminated, so both are written at once; the signalling sockets are closed after.
+   */
+  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> terminate(String reason) {
+    Instant now = clock.instant();
+    return Effect()
+        .persist(List.of(new TerminationStarted(reason, now), new Terminated(reason, now)))
+        .thenRun(ended -> {
+          timers.cancel(DEADLINE_TIMER);
+          ClusterSharding.get(context.getSystem())
+              .entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
+              .tell(new SignalingChannel.Close("session " + sessionId + " has terminated: " + reason));
+          SessionRecord session = live(ended);
+          if (session.ephemeral()) {
+            SessionIndex.forget(context.getSystem(), session.owner(), sessionId, settings.indexBuckets());
+          }
+          timers.startSingleTimer(PASSIVATION_TIMER, new PassivateIfEnded(), settings.terminatedPassivation());
+        });
+  }
+
+  private Effect<Event, State> passivate() {
+    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    return Effect().none();
+  }
+
+  private Refused refuseForeign(SessionRecord session, String requester, boolean mustBeLive) {
+    if (requester != null && !requester.equals(session.owner())) {
+      return new Refused(Refusal.FORBIDDEN, "session " + sessionId + " belongs to another account");
+    }
+    if (session.ephemeral() && session.status() == SessionStatus.TERMINATED) {
+      return new Refused(Refusal.NOT_FOUND, "no session " + sessionId);
+    }
+    if (mustBeLive && session.ended()) {
+      return new Refused(Refusal.ENDED, "session " + sessionId + " has ended");
+    }
+    return null;
+  }
+
+  private void armDeadline(State state) {
+    if (!(state instanceof Live)) return;
+    Instant deadline = ((Live) state).session().unattendedDeadline(settings.gracePeriod());
+    if (deadline == null) {
+      timers.cancel(DEADLINE_TIMER);
+    } else {
+      Duration wait = Duration.between(clock.instant(), deadline);
+      timers.startSingleTimer(DEADLINE_TIMER, new DeadlineReached(), wait.isNegative() ? Duration.ZERO : wait);
+    }
+  }
+
+  private static SessionRecord live(State state) {
+    return ((Live) state).session();
+  }
+
+  private static ActorRef<Reply> replyToOf(Command command) {
+    if (command instanceof Get get) return get.replyTo();
+    if (command instanceof IssueClientCredential issue) return issue.replyTo();
+    if (command instanceof IssueInstanceCredential issue) return issue.replyTo();
+    if (command instanceof AuthorizeSocket authorize) return authorize.replyTo();
+    if (command instanceof DetachClient detach) return detach.replyTo();
+    if (command instanceof Fail fail) return fail.replyTo();
+    if (command instanceof Terminate terminate) return terminate.replyTo();
+    return null;
+  }
+
+  // --- events ---------------------------------------------------------------------------------
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Created.class, (state, event) -> new Live(event.session()))
+        .onEvent(ClientCredentialIssued.class, (state, event) ->
+            new Live(live(state).withClientCredential(event.digest(), event.expiresAt(), event.screen())))
+        .onEvent(InstanceCredentialIssued.class, (state, event) ->
+            new Live(live(state).withInstanceCredential(event.digest())))
+        .onEvent(InstanceConnected.class, (state, event) ->
+            new Live(live(state).withStatus(SessionStatus.ACTIVE, null)))
+        .onEvent(ClientAttached.class, (state, event) -> new Live(live(state).withUnattendedSince(null)))
+        .onEvent(ClientDetached.class, (state, event) -> new Live(live(state).withUnattendedSince(event.at())))
+        .onEvent(Failed.class, (state, event) -> new Live(live(state).withStatus(SessionStatus.ERROR, event.reason())))
+        .onEvent(TerminationStarted.class, (state, event) ->
+            new Live(live(state).withStatus(SessionStatus.TERMINATING, event.reason())))
+        .onEvent(Terminated.class, (state, event) ->
+            new Live(live(state).withStatus(SessionStatus.TERMINATED, event.reason())))
+        .build();
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          armDeadline(state);
+          if (state instanceof Live live && live.session().status() == SessionStatus.TERMINATED) {
+            timers.startSingleTimer(PASSIVATION_TIMER, new PassivateIfEnded(), settings.terminatedPassivation());
+          }
+        })
+        .build();
+  }
+}
