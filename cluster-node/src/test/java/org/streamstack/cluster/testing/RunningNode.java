@@ -15,6 +15,7 @@ import org.streamstack.cluster.NodeOptions;
 public final class RunningNode implements AutoCloseable {
 
   public static final String TEST_SETTINGS = """
+      pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
       pekko.cluster.split-brain-resolver.stable-after = 2s
       pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
       pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 5s
