@@ -8,6 +8,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.streamstack.cluster.gateway.accounts.AccountRegistry;
 import org.streamstack.cluster.gateway.accounts.AdminApi;
+import org.streamstack.cluster.gateway.accounts.Revocations;
 import org.streamstack.cluster.gateway.accounts.TokenVerifier;
 import org.streamstack.cluster.gateway.http.GatewayApi;
 import org.streamstack.cluster.gateway.http.Rejections;
@@ -41,7 +42,7 @@ public final class Gateway {
     CompletionStage<ServerBinding> api = http.newServerAt(settings.iface(), settings.port())
         .bind(new GatewayApi(system, settings, tokens, rejections, clock));
     CompletionStage<ServerBinding> admin = http.newServerAt("127.0.0.1", settings.adminPort())
-        .bind(new AdminApi(system, settings, tokens, rejections));
+        .bind(new AdminApi(system, settings, tokens, Revocations.start(system, tokens), rejections));
     return api.thenCombine(admin, (apiBinding, adminBinding) -> {
       apiBinding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
       adminBinding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);

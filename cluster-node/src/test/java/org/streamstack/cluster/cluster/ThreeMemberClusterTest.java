@@ -19,6 +19,9 @@ import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.streamstack.cluster.gateway.session.SessionEntity;
@@ -34,6 +37,7 @@ import org.streamstack.cluster.testing.SignalingClient;
  * that hosts the session loses neither the session nor the relay.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ThreeMemberClusterTest {
 
   private final List<RunningNode> members = new ArrayList<>();
@@ -67,6 +71,24 @@ class ThreeMemberClusterTest {
   }
 
   @Test
+  @Order(1)
+  void deletingAnAccountOnOneMemberRevokesItsTokenOnEveryMemberAtOnce() {
+    String token = members.get(0).createAccount("short-lived");
+    for (RunningNode member : members) {
+      assertEquals(200, member.api.get("/1.0/sessions", token).status(), "each member has the token cached now");
+    }
+    assertEquals(200, members.get(0).admin.delete("/admin/v1/accounts/short-lived", null).status());
+    long deleted = System.nanoTime();
+    for (RunningNode member : members) {
+      Await.until("the token refused on every member", Duration.ofSeconds(3),
+          () -> member.api.get("/1.0/sessions", token).status() == 401);
+    }
+    assertTrue(System.nanoTime() - deleted < Duration.ofSeconds(3).toNanos(),
+        "well within the 5 s the token cache would otherwise keep it");
+  }
+
+  @Test
+  @Order(2)
   void sessionAndRelaySurviveTheLossOfTheMemberHostingTheSession() throws Exception {
     RunningNode first = members.get(0);
     String token = first.createAccount("acme");

@@ -44,13 +44,16 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
   private final ActorSystem<?> system;
   private final GatewaySettings settings;
   private final TokenVerifier tokens;
+  private final Revocations revocations;
   private final Rejections rejections;
   private final Materializer materializer;
 
-  public AdminApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Rejections rejections) {
+  public AdminApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Revocations revocations,
+      Rejections rejections) {
     this.system = system;
     this.settings = settings;
     this.tokens = tokens;
+    this.revocations = revocations;
     this.rejections = rejections;
     this.materializer = Materializer.matFromSystem(system);
   }
@@ -108,6 +111,7 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
           .thenApply(reply -> {
             if (reply instanceof AccountRegistry.Refused refused) throw new Refusal(404, refused.message());
             tokens.forget(name);
+            revocations.publish(name);
             return HttpReply.sync(200, Map.of("name", name));
           });
     }
