@@ -71,6 +71,10 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       System.err.println("streamstack: " + e.getMessage());
       exit = 2;
+    } catch (IllegalStateException e) {
+      // A member that cannot start (journal unreachable, port taken) says why and exits.
+      System.err.println("streamstack: " + e.getMessage());
+      exit = 1;
     }
     System.exit(exit);
   }
