@@ -41,12 +41,15 @@ public final class Gateway {
     Http http = Http.get(system);
     CompletionStage<ServerBinding> api = http.newServerAt(settings.iface(), settings.port())
         .bind(new GatewayApi(system, settings, tokens, rejections, clock));
-    CompletionStage<ServerBinding> admin = http.newServerAt("127.0.0.1", settings.adminPort())
-        .bind(new AdminApi(system, settings, tokens, Revocations.start(system, tokens), rejections));
-    return api.thenCombine(admin, (apiBinding, adminBinding) -> {
-      apiBinding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
-      adminBinding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
-      return new Bindings(apiBinding, adminBinding);
-    });
+    // The admin interface hands out socket URLs of the API, so it needs the port the API really
+    // got: with port 0 (tests, ephemeral deployments) the configured one is no port at all.
+    return api.thenCompose(apiBinding -> http.newServerAt("127.0.0.1", settings.adminPort())
+        .bind(new AdminApi(system, settings, tokens, Revocations.start(system, tokens), rejections,
+            apiBinding.localAddress().getPort()))
+        .thenApply(adminBinding -> {
+          apiBinding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
+          adminBinding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
+          return new Bindings(apiBinding, adminBinding);
+        }));
   }
 }

@@ -18,10 +18,7 @@ public final class SignalingFrame {
 
   /** Why {@code text} is not a signalling frame, or null when it is one. */
   public static String problem(String text, int maxBytes) {
-    // UTF-8 never takes more than 3 bytes for a Java char; count only when the cheap bound fails.
-    if ((long) text.length() * 3 > maxBytes && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-      return "frame is larger than " + maxBytes + " bytes";
-    }
+    if (oversized(text, maxBytes)) return "frame is larger than " + maxBytes + " bytes";
     try (JsonParser parser = JSON.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) return "frame must be a JSON object";
       boolean typed = false;
@@ -41,6 +38,12 @@ public final class SignalingFrame {
     } catch (IOException e) {
       return "malformed JSON frame";
     }
+  }
+
+  /** True when {@code text} takes more than {@code maxBytes} bytes in UTF-8. */
+  public static boolean oversized(String text, int maxBytes) {
+    // UTF-8 never takes more than 3 bytes for a Java char; count only when the cheap bound fails.
+    return (long) text.length() * 3 > maxBytes && text.getBytes(StandardCharsets.UTF_8).length > maxBytes;
   }
 
   /** The error frame the gateway itself sends before closing a socket. */

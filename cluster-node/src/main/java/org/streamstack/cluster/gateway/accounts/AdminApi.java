@@ -47,10 +47,13 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
   private final Revocations revocations;
   private final Rejections rejections;
   private final Materializer materializer;
+  /** The port the public API is bound to (not the configured one, which may be 0). */
+  private final int apiPort;
 
   public AdminApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Revocations revocations,
-      Rejections rejections) {
+      Rejections rejections, int apiPort) {
     this.system = system;
+    this.apiPort = apiPort;
     this.settings = settings;
     this.tokens = tokens;
     this.revocations = revocations;
@@ -124,7 +127,7 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
             if (reply instanceof SessionEntity.Refused refused) throw new Refusal(404, refused.message());
             String credential = ((SessionEntity.Accepted) reply).credential();
             String base = settings.publicUrl().isEmpty()
-                ? "ws://127.0.0.1:" + settings.port()
+                ? "ws://127.0.0.1:" + apiPort
                 : settings.publicUrl().replaceFirst("^http", "ws");
             return HttpReply.sync(200, Map.of("url",
                 base + "/1.0/sessions/" + sessionId + "/sockets/" + Side.INSTANCE.pathName() + "?token=" + credential));

@@ -360,10 +360,19 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       BatchDeleteRequest batch = parse(bytes, BatchDeleteRequest.class);
       if (batch.ids() == null || batch.ids().isEmpty()) throw new ApiError(400, "field 'ids' must list at least one session id");
       if (batch.ids().size() > MAX_BATCH) throw new ApiError(400, "at most " + MAX_BATCH + " ids in one batch");
+      // Checked before any session is asked to end: a refused batch must end none of them.
+      if (batch.ids().contains(null)) throw new ApiError(400, "field 'ids' must hold strings");
       List<CompletableFuture<BatchDeleteResult>> results = new ArrayList<>();
       for (String id : batch.ids()) {
-        if (id == null) throw new ApiError(400, "field 'ids' must hold strings");
-        results.add(askSession(id, replyTo -> new SessionEntity.Terminate(call.account(), "deleted by its owner", replyTo))
+        CompletionStage<SessionEntity.Reply> terminated;
+        try {
+          terminated = askSession(id, replyTo -> new SessionEntity.Terminate(call.account(), "deleted by its owner", replyTo));
+        } catch (ApiError notASessionId) {
+          // askSession refuses an id that is no UUID at once; in a batch that is one failed entry
+          // (207), not a failure of the whole request after the ids before it have ended.
+          terminated = CompletableFuture.failedFuture(notASessionId);
+        }
+        results.add(terminated
             .thenApply(reply -> new BatchDeleteResult(id, accepted(reply).session().status().wireName(), 200, null))
             .exceptionally(failure -> {
               ApiError error = asApiError(failure);

@@ -95,7 +95,12 @@ public final class SignalingSocket {
                     "more than " + (long) settings.rateLimit() + " frames a second", closing);
               }
               String problem = SignalingFrame.problem(text, settings.maxFrameBytes());
-              if (problem != null) return reject(sessionId, side, self, problem, null);
+              // An oversized frame closes the socket however it arrived (whole or in parts, which
+              // read() already treats as fatal); a frame that is merely not signalling is dropped.
+              if (problem != null) {
+                boolean oversized = SignalingFrame.oversized(text, settings.maxFrameBytes());
+                return reject(sessionId, side, self, problem, oversized ? closing : null);
+              }
               channel.tell(new SignalingChannel.Relay(side, connection, text));
               return Boolean.TRUE;
             })
