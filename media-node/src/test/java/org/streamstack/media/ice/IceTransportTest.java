@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -149,6 +153,66 @@ class IceTransportTest {
             String reason = a.failed.get(10, TimeUnit.SECONDS);
             assertTrue(reason.contains("consent"), reason);
             assertEquals(IceTransport.State.FAILED, node.state());
+        }
+    }
+
+    /**
+     * A STUN server (a minimal RFC 8489 responder here) is asked once when the port opens; every agent on
+     * the port then offers the public address with the shared port as a server-reflexive candidate.
+     */
+    @Test
+    void aStunServerGivesEveryAgentAServerReflexiveCandidateOnTheSharedPort() throws Exception {
+        InetAddress publicAddress = InetAddress.getByName("203.0.113.7");
+        try (DatagramSocket stunServer = new DatagramSocket(0, LOOPBACK)) {
+            Thread responder = new Thread(() -> answerBindingRequests(stunServer, publicAddress, 40000), "test-stun");
+            responder.setDaemon(true);
+            responder.start();
+            IceUdpPortSettings settings = TestPorts.loopback()
+                    .withStunServers(List.of(new InetSocketAddress(LOOPBACK, stunServer.getLocalPort())));
+            try (IceUdpPort port = IceUdpPort.open(settings)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!port.stunDiscoveryDone() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(port.stunDiscoveryDone());
+                try (IceTransport node = new IceTransport(port, IceTransport.Role.CONTROLLING, IceSettings.defaults(), new Events())) {
+                    List<IceCandidate> candidates = node.localCandidates();
+                    IceCandidate srflx = candidates.stream().filter(c -> "srflx".equals(c.type())).findFirst().orElseThrow(
+                            () -> new AssertionError("no srflx in " + candidates));
+                    assertEquals("203.0.113.7", srflx.address());
+                    assertEquals(port.port(), srflx.port());
+                    assertEquals("127.0.0.1", srflx.relatedAddress());
+                }
+            }
+        }
+    }
+
+    /** RFC 8489 section 14.2: a success response carrying XOR-MAPPED-ADDRESS, nothing else. */
+    private static void answerBindingRequests(DatagramSocket socket, InetAddress mapped, int mappedPort) {
+        byte[] buf = new byte[1500];
+        while (!socket.isClosed()) {
+            DatagramPacket request = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(request);
+            } catch (java.io.IOException e) {
+                return;
+            }
+            if (request.getLength() < 20 || buf[0] != 0x00 || buf[1] != 0x01) {
+                continue;
+            }
+            ByteBuffer response = ByteBuffer.allocate(32);
+            response.putShort((short) 0x0101).putShort((short) 12).put(buf, 4, 16); // cookie and transaction id
+            byte[] address = mapped.getAddress();
+            response.putShort((short) 0x0020).putShort((short) 8).put((byte) 0).put((byte) 1)
+                    .putShort((short) (mappedPort ^ 0x2112));
+            for (int i = 0; i < 4; i++) {
+                response.put((byte) (address[i] ^ buf[4 + i]));
+            }
+            try {
+                socket.send(new DatagramPacket(response.array(), 32, request.getSocketAddress()));
+            } catch (java.io.IOException e) {
+                return;
+            }
         }
     }
 }
