@@ -270,6 +270,7 @@ public final class DtlsTransport implements AutoCloseable {
             finish(closeFor(e, false));
             return;
         }
+        datagrams.stopCoalescing(); // our last flight leaves now, not when we next read
         dtls = established;
         if (closing) {
             close();

@@ -11,8 +11,15 @@ import org.bouncycastle.tls.DatagramTransport;
 
 /**
  * The in-memory datagram link between the sans-IO {@link DtlsTransport} and BouncyCastle's blocking DTLS
- * engine: datagrams pushed by the network side wait in a bounded queue for the DTLS thread; datagrams
- * BouncyCastle sends go straight to a callback.
+ * engine: datagrams pushed by the network side wait in a bounded queue for the DTLS thread; records
+ * BouncyCastle sends go to a callback.
+ *
+ * <p>During the handshake, records are packed into as few datagrams as the send limit allows (RFC 6347
+ * section 4.1.1 allows several records per datagram) and flushed when BouncyCastle turns to receiving,
+ * i.e. once per flight, as BoringSSL does. BouncyCastle alone sends every handshake record in a datagram of
+ * its own; when the one carrying CertificateVerify is lost but ChangeCipherSpec arrives, a BouncyCastle
+ * server moves to the next epoch and never completes (bc-java issue 229): whole flights in one datagram
+ * arrive whole or not at all. After the handshake every record goes out at once.
  */
 final class QueueDatagramTransport implements DatagramTransport {
 
@@ -25,12 +32,25 @@ final class QueueDatagramTransport implements DatagramTransport {
     private final Consumer<byte[]> outgoing;
     private final int sendLimit;
     private final LongAdder queueDrops = new LongAdder();
+    private final Object outgoingLock = new Object();
+    private final byte[] pending;
+    private int pendingLength;
+    private boolean coalescing = true;
     private volatile boolean closed;
 
     QueueDatagramTransport(int capacity, int sendLimit, Consumer<byte[]> outgoing) {
         this.incoming = new LinkedBlockingQueue<>(capacity);
         this.sendLimit = sendLimit;
         this.outgoing = outgoing;
+        this.pending = new byte[sendLimit];
+    }
+
+    /** Sends what is pending and, from now on, every record at once (the handshake is over). */
+    void stopCoalescing() {
+        synchronized (outgoingLock) {
+            coalescing = false;
+            flushLocked();
+        }
     }
 
     /** Network side: queue a copy; returns false (and counts) if closed or full. */
@@ -64,6 +84,9 @@ final class QueueDatagramTransport implements DatagramTransport {
     /** Returns -1 when nothing arrives within {@code waitMillis}, as BouncyCastle expects of a timeout. */
     @Override
     public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+        synchronized (outgoingLock) {
+            flushLocked(); // BouncyCastle waits for the peer: the flight is complete.
+        }
         if (closed) {
             throw new IOException("DTLS transport closed");
         }
@@ -90,9 +113,31 @@ final class QueueDatagramTransport implements DatagramTransport {
         if (closed) {
             return;
         }
-        byte[] copy = new byte[len];
-        System.arraycopy(buf, off, copy, 0, len);
-        outgoing.accept(copy);
+        synchronized (outgoingLock) {
+            if (coalescing && len <= sendLimit) {
+                if (pendingLength + len > sendLimit) {
+                    flushLocked();
+                }
+                System.arraycopy(buf, off, pending, pendingLength, len);
+                pendingLength += len;
+                return;
+            }
+            flushLocked();
+            byte[] copy = new byte[len];
+            System.arraycopy(buf, off, copy, 0, len);
+            outgoing.accept(copy);
+        }
+    }
+
+    private void flushLocked() {
+        if (pendingLength == 0 || closed) {
+            pendingLength = 0;
+            return;
+        }
+        byte[] datagram = new byte[pendingLength];
+        System.arraycopy(pending, 0, datagram, 0, pendingLength);
+        pendingLength = 0;
+        outgoing.accept(datagram);
     }
 
     /** Wakes the DTLS thread; further sends are discarded. Called by BouncyCastle too, after close_notify. */
@@ -100,6 +145,9 @@ final class QueueDatagramTransport implements DatagramTransport {
     public void close() {
         if (closed) {
             return;
+        }
+        synchronized (outgoingLock) {
+            flushLocked(); // a fatal alert or close_notify written just before
         }
         closed = true;
         incoming.clear();

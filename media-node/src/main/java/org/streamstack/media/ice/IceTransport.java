@@ -42,8 +42,10 @@ import org.ice4j.util.BufferPool;
  * state (ice4j may log a pair "failing" after completion without effect).
  *
  * <p>Threading: {@link Listener#onDatagram} runs on ice4j's socket thread for the node's port, shared by
- * all peers: hand the datagram on without blocking. {@link Listener#onStateChanged} runs on ice4j or timer
- * threads. The other methods may be called from any thread.
+ * all peers (or, for dedicated and relayed candidates, on this transport's reader thread): hand the
+ * datagram on without blocking. {@link Listener#onStateChanged} runs on ice4j or timer threads. The other
+ * methods may be called from any thread. Construction blocks while candidates are gathered: immediate on
+ * the shared port, one round trip per TURN server (several seconds if one does not answer).
  */
 public final class IceTransport implements AutoCloseable {
 
@@ -94,7 +96,7 @@ public final class IceTransport implements AutoCloseable {
     private final LongAdder datagramsOut = new LongAdder();
     private final ScheduledFuture<?> watchdog;
 
-    private State state = State.NEW;
+    private volatile State state = State.NEW;
     private boolean started;
     private long startedAtNanos;
     private volatile long lastConsentNanos;
@@ -289,7 +291,7 @@ public final class IceTransport implements AutoCloseable {
         }
     }
 
-    public synchronized State state() {
+    public State state() {
         return state;
     }
 
