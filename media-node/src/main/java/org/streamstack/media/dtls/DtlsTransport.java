@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -214,8 +213,8 @@ public final class DtlsTransport implements AutoCloseable {
         return role;
     }
 
-    /** The negotiated SRTP keys, or null before the handshake completes. */
-    public SrtpKeys srtpKeys() {
+    /** The negotiated SRTP keys, or null before the handshake completes (reported by the listener). */
+    SrtpKeys srtpKeys() {
         return keys;
     }
 
@@ -463,13 +462,9 @@ public final class DtlsTransport implements AutoCloseable {
             verifyPeerCertificate(clientCertificate);
         }
 
+        /** Every suite we offer is ECDHE_ECDSA: always our ECDSA signer. */
         @Override
-        protected TlsCredentialedSigner getECDSASignerCredentials() {
-            return signer(context);
-        }
-
-        @Override
-        public TlsCredentials getCredentials() throws IOException {
+        public TlsCredentials getCredentials() {
             return signer(context);
         }
 
@@ -571,10 +566,5 @@ public final class DtlsTransport implements AutoCloseable {
     @Override
     public String toString() {
         return "DtlsTransport[" + role + ", " + state + "]";
-    }
-
-    /** For tests and logs: the profiles this transport will accept, most preferred first. */
-    public List<SrtpProfile> srtpProfiles() {
-        return settings.srtpProfiles();
     }
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The one place where datagrams arriving on the shared WebRTC socket are sorted by kind (RFC 7983) and
  * handed to their protocol. Garbage is counted, never thrown: whatever arrives, {@link #accept} returns.
  *
- * <p>Handlers are registered before the first datagram and not changed afterwards; {@code accept} may be
- * called from any one thread at a time per datagram (ice4j calls it from its socket thread).
+ * <p>Handlers are registered before the first datagram; {@code accept} may be called from any thread (ice4j
+ * calls it from its socket thread) and runs the handler on it.
  */
 public final class Demultiplexer {
 
@@ -27,7 +27,8 @@ public final class Demultiplexer {
             PacketKind.RTP, 12,           // RFC 3550 section 5.1: 12-byte fixed header
             PacketKind.RTCP, 8));         // RFC 3550 section 6.4: header and sender SSRC
 
-    private final Map<PacketKind, PacketHandler> handlers = new EnumMap<>(PacketKind.class);
+    /** Indexed by kind ordinal; replaced whole on registration, read without locking per datagram. */
+    private volatile PacketHandler[] handlers = new PacketHandler[PacketKind.values().length];
     private final Map<PacketKind, LongAdder> delivered = new EnumMap<>(PacketKind.class);
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
 
@@ -45,8 +46,10 @@ public final class Demultiplexer {
         if (kind == PacketKind.UNKNOWN || kind == PacketKind.ZRTP) {
             throw new IllegalArgumentException(kind + " is always dropped");
         }
-        synchronized (handlers) {
-            handlers.put(kind, handler);
+        synchronized (this) {
+            PacketHandler[] copy = handlers.clone();
+            copy[kind.ordinal()] = handler;
+            handlers = copy;
         }
         return this;
     }
@@ -76,10 +79,7 @@ public final class Demultiplexer {
             drop(DropReason.TOO_SHORT);
             return PacketKind.UNKNOWN;
         }
-        PacketHandler handler;
-        synchronized (handlers) {
-            handler = handlers.get(kind);
-        }
+        PacketHandler handler = handlers[kind.ordinal()];
         if (handler == null) {
             drop(DropReason.NO_HANDLER);
             return PacketKind.UNKNOWN;

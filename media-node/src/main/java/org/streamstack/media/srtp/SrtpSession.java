@@ -42,6 +42,8 @@ public final class SrtpSession implements AutoCloseable {
         INVALID_PACKET,
         /** Too many distinct SSRCs: refusing to create more contexts for unauthenticated traffic. */
         TOO_MANY_SSRCS,
+        /** The session was closed. */
+        CLOSED,
         /** Anything else the crypto layer reported. */
         ERROR
     }
@@ -109,7 +111,7 @@ public final class SrtpSession implements AutoCloseable {
         int ssrc = readInt(plain, off + 8);
         SrtpCryptoContext context = context(rtpSend, ssrc, true, false);
         if (context == null) {
-            return fail(Failure.TOO_MANY_SSRCS);
+            return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
         PacketBuffer packet = PacketBuffer.copyOf(plain, off, len);
         SrtpErrorStatus status;
@@ -133,7 +135,7 @@ public final class SrtpSession implements AutoCloseable {
         int ssrc = readInt(plain, off + 4);
         SrtcpCryptoContext context = context(rtcpSend, ssrc, true, true);
         if (context == null) {
-            return fail(Failure.TOO_MANY_SSRCS);
+            return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
         PacketBuffer packet = PacketBuffer.copyOf(plain, off, len);
         SrtpErrorStatus status;
@@ -158,7 +160,7 @@ public final class SrtpSession implements AutoCloseable {
         boolean fresh = !rtpReceive.containsKey(ssrc);
         SrtpCryptoContext context = context(rtpReceive, ssrc, false, false);
         if (context == null) {
-            return fail(Failure.TOO_MANY_SSRCS);
+            return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
         PacketBuffer packet = PacketBuffer.copyOf(srtp, off, len);
         SrtpErrorStatus status;
@@ -185,7 +187,7 @@ public final class SrtpSession implements AutoCloseable {
         boolean fresh = !rtcpReceive.containsKey(ssrc);
         SrtcpCryptoContext context = context(rtcpReceive, ssrc, false, true);
         if (context == null) {
-            return fail(Failure.TOO_MANY_SSRCS);
+            return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
         PacketBuffer packet = PacketBuffer.copyOf(srtcp, off, len);
         SrtpErrorStatus status;

@@ -100,6 +100,7 @@ public final class WebRtcTransport implements AutoCloseable {
 
     private volatile DtlsTransport dtls;
     private volatile SrtpSession srtp;
+    private volatile SrtpKeys keys;
     private volatile State state = State.NEW;
 
     public WebRtcTransport(IceTransportFactory iceFactory, DtlsCertificate certificate, DtlsSettings dtlsSettings,
@@ -239,8 +240,7 @@ public final class WebRtcTransport implements AutoCloseable {
 
     /** The negotiated keys, for tests in this package that forge genuine-looking packets. */
     SrtpKeys srtpKeys() {
-        DtlsTransport t = dtls;
-        return t == null ? null : t.srtpKeys();
+        return keys;
     }
 
     public TransportCounters counters() {
@@ -370,9 +370,10 @@ public final class WebRtcTransport implements AutoCloseable {
 
     private final class DtlsEvents implements DtlsTransport.Listener {
         @Override
-        public void onHandshakeComplete(SrtpKeys keys) {
-            srtp = new SrtpSession(keys);
-            setState(State.CONNECTED, "DTLS-SRTP established with " + keys.profile());
+        public void onHandshakeComplete(SrtpKeys negotiated) {
+            keys = negotiated;
+            srtp = new SrtpSession(negotiated);
+            setState(State.CONNECTED, "DTLS-SRTP established with " + negotiated.profile());
         }
 
         @Override
