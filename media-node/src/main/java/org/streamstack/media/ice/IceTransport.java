@@ -1,5 +1,7 @@
 package org.streamstack.media.ice;
 
+import org.streamstack.media.sdp.IceCandidate;
+
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -205,8 +207,9 @@ public final class IceTransport implements AutoCloseable {
             TransportAddress a = c.getTransportAddress();
             TransportAddress related = c.getRelatedAddress();
             out.add(new IceCandidate(c.getFoundation(), component.getComponentID(), "udp", c.getPriority(),
-                    a.getHostAddress(), a.getPort(), c.getType().toString(),
-                    related == null ? null : related.getHostAddress(), related == null ? -1 : related.getPort()));
+                    a.getHostAddress(), a.getPort(), typeOf(c.getType()),
+                    related == null ? null : related.getHostAddress(), related == null ? -1 : related.getPort(),
+                    java.util.Map.of()));
         }
         return out;
     }
@@ -375,7 +378,7 @@ public final class IceTransport implements AutoCloseable {
         InetAddress address = literal(c.address());
         CandidateType type;
         try {
-            type = CandidateType.parse(c.type());
+            type = CandidateType.parse(c.type().token());
         } catch (IllegalArgumentException e) {
             drop(Drop.UNUSABLE_CANDIDATE);
             return null;
@@ -386,6 +389,19 @@ public final class IceTransport implements AutoCloseable {
         }
         return new RemoteCandidate(new TransportAddress(address, c.port(), Transport.UDP), component, type,
                 c.foundation(), c.priority(), null, stream.getRemoteUfrag());
+    }
+
+    private static IceCandidate.Type typeOf(CandidateType type) {
+        switch (type) {
+            case SERVER_REFLEXIVE_CANDIDATE:
+                return IceCandidate.Type.SRFLX;
+            case PEER_REFLEXIVE_CANDIDATE:
+                return IceCandidate.Type.PRFLX;
+            case RELAYED_CANDIDATE:
+                return IceCandidate.Type.RELAY;
+            default:
+                return IceCandidate.Type.HOST;
+        }
     }
 
     /** Parses an IP literal without ever asking DNS; null for names. */

@@ -1,5 +1,7 @@
 package org.streamstack.media.sdp;
 
+import org.streamstack.media.dtls.DtlsRole;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

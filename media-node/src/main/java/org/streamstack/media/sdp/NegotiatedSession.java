@@ -1,5 +1,7 @@
 package org.streamstack.media.sdp;
 
+import org.streamstack.media.dtls.DtlsRole;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;

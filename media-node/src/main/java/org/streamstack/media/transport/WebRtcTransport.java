@@ -12,7 +12,7 @@ import org.streamstack.media.dtls.DtlsCertificate;
 import org.streamstack.media.dtls.DtlsClose;
 import org.streamstack.media.dtls.DtlsSettings;
 import org.streamstack.media.dtls.DtlsTransport;
-import org.streamstack.media.ice.IceCandidate;
+import org.streamstack.media.sdp.IceCandidate;
 import org.streamstack.media.ice.IceSettings;
 import org.streamstack.media.ice.IceTransport;
 import org.streamstack.media.ice.IceUdpPort;

@@ -1,5 +1,7 @@
 package org.streamstack.media.ice;
 
+import org.streamstack.media.sdp.IceCandidate;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,10 +74,10 @@ class IceTransportTest {
             List<IceCandidate> candidatesA = controlling.localCandidates();
             assertEquals(1, candidatesA.size());
             IceCandidate host = candidatesA.get(0);
-            assertEquals("host", host.type());
+            assertEquals(IceCandidate.Type.HOST, host.type());
             assertEquals("127.0.0.1", host.address());
             assertEquals(portA.port(), host.port());
-            assertEquals(host, IceCandidate.parse("a=" + host.toSdp()).orElseThrow());
+            assertEquals(host, IceCandidate.parse(host.toString()));
 
             assertFalse(controlling.send(new byte[] {(byte) 0x80, 0}, 0, 2), "no pair yet");
             assertEquals(1, controlling.dropped(IceTransport.Drop.NO_VALID_PAIR));
@@ -107,12 +109,12 @@ class IceTransportTest {
         try (IceTransport node = new IceTransport(portA, IceTransport.Role.CONTROLLING, IceSettings.defaults(), a);
              IceTransport browser = IceTransport.dedicated(LOOPBACK, IceTransport.Role.CONTROLLED, IceSettings.defaults(), b)) {
             IceCandidate mdns = new IceCandidate("1", 1, "udp", 2122260223L, "4f7b2b1e-1c7d-4d3a-9c1e-0f8a2b7d6e5c.local",
-                    browser.localCandidates().get(0).port(), "host", null, -1);
+                    browser.localCandidates().get(0).port(), IceCandidate.Type.HOST);
             long before = System.nanoTime();
             assertFalse(node.addRemoteCandidate(mdns));
             assertTrue(System.nanoTime() - before < 50_000_000L, "dropped without a lookup");
             assertEquals(1, node.dropped(IceTransport.Drop.MDNS_CANDIDATE));
-            assertFalse(node.addRemoteCandidate(new IceCandidate("2", 1, "tcp", 1, "127.0.0.1", 9, "host", null, -1)));
+            assertFalse(node.addRemoteCandidate(new IceCandidate("2", 1, "tcp", 1, "127.0.0.1", 9, IceCandidate.Type.HOST)));
 
             node.start(browser.localUfrag(), browser.localPassword());
             node.localCandidates().forEach(browser::addRemoteCandidate);
@@ -177,7 +179,7 @@ class IceTransportTest {
                 assertTrue(port.stunDiscoveryDone());
                 try (IceTransport node = new IceTransport(port, IceTransport.Role.CONTROLLING, IceSettings.defaults(), new Events())) {
                     List<IceCandidate> candidates = node.localCandidates();
-                    IceCandidate srflx = candidates.stream().filter(c -> "srflx".equals(c.type())).findFirst().orElseThrow(
+                    IceCandidate srflx = candidates.stream().filter(c -> c.type() == IceCandidate.Type.SRFLX).findFirst().orElseThrow(
                             () -> new AssertionError("no srflx in " + candidates));
                     assertEquals("203.0.113.7", srflx.address());
                     assertEquals(port.port(), srflx.port());

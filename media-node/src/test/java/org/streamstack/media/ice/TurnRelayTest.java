@@ -1,5 +1,7 @@
 package org.streamstack.media.ice;
 
+import org.streamstack.media.sdp.IceCandidate;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -65,7 +67,7 @@ class TurnRelayTest {
         IceSettings withTurn = IceSettings.defaults().withTurnServers(List.of(new TurnServer("127.0.0.1", turnPort, "node", "secret")));
         try (IceTransport node = new IceTransport(port, IceTransport.Role.CONTROLLING, withTurn, nodeEvents);
              IceTransport browser = IceTransport.dedicated(LOOPBACK, IceTransport.Role.CONTROLLED, IceSettings.defaults(), browserEvents)) {
-            IceCandidate relay = node.localCandidates().stream().filter(c -> "relay".equals(c.type())).findFirst()
+            IceCandidate relay = node.localCandidates().stream().filter(c -> c.type() == IceCandidate.Type.RELAY).findFirst()
                     .orElseThrow(() -> new AssertionError("no relayed candidate in " + node.localCandidates()));
             assertEquals("127.0.0.1", relay.address());
             browser.addRemoteCandidate(relay);

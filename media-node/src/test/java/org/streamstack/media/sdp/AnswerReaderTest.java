@@ -1,5 +1,7 @@
 package org.streamstack.media.sdp;
 
+import org.streamstack.media.dtls.DtlsRole;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

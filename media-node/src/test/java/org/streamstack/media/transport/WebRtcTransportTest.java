@@ -111,7 +111,7 @@ class WebRtcTransportTest {
             browser.applyRemoteDescription(new RemoteDescription(node.localUfrag(), node.localPassword(),
                     node.localFingerprint(), DtlsRole.CLIENT, node.localCandidates()));
             node.applyRemoteDescription(new RemoteDescription(browser.localUfrag(), browser.localPassword(),
-                    browser.localFingerprint(), DtlsRole.forRemoteSetup("active"), browser.localCandidates()));
+                    browser.localFingerprint(), DtlsRole.SERVER, browser.localCandidates()));
             nodeEvents.connected.get(15, TimeUnit.SECONDS);
             browserEvents.connected.get(15, TimeUnit.SECONDS);
         }
