@@ -1,0 +1,35 @@
+package org.streamstack.media.encoder;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The media node's encoder settings, {@code streamstack.media.encoder} in {@code reference.conf},
+ * read once at startup.
+ */
+public record EncoderSettings(
+    EncoderPreference preference, Duration keyframeInterval, int threads, int vp8CpuUsed) {
+
+  public static final String PATH = "streamstack.media.encoder";
+
+  public static EncoderSettings fromConfig(Config root) {
+    Config c = root.getConfig(PATH);
+    return new EncoderSettings(
+        EncoderPreference.parse(c.getString("preference")),
+        c.getDuration("keyframe-interval"),
+        c.getInt("threads"),
+        c.getInt("vp8-cpu-used"));
+  }
+
+  /** Encoder configuration of one stream under these settings. */
+  public EncoderConfig config(int width, int height, int fps, int bitrate) {
+    return new EncoderConfig(
+        width,
+        height,
+        fps,
+        bitrate,
+        (int) Math.max(1, keyframeInterval.toSeconds()),
+        threads,
+        vp8CpuUsed);
+  }
+}

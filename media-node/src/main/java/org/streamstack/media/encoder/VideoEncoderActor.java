@@ -1,0 +1,287 @@
+package org.streamstack.media.encoder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.streamstack.media.video.BitrateLimits;
+import org.streamstack.media.video.EncodedFrame;
+import org.streamstack.media.video.VideoEncoder;
+import org.streamstack.media.video.VideoFrame;
+
+/**
+ * Encodes one video stream: frames in, {@link EncodedFrame}s out to the subscribers, in order.
+ *
+ * <p>Encoding blocks for milliseconds (about 4 ms for 720p on OpenH264), so it runs on a thread of
+ * this actor's own, never on a dispatcher thread; the actor only does bookkeeping. At most one
+ * frame waits while one is being encoded, in a one-frame slot: a frame that arrives while another
+ * is waiting replaces it, and the replaced (older) frame is dropped and counted. Under overload the
+ * stream loses frame rate, never latency, and memory stays bounded.
+ *
+ * <p>The encoding thread takes the waiting frame itself when it finishes one, without a round
+ * trip through the actor's mailbox: on a loaded machine every thread hand-off can wait for a time
+ * slice, and the encoder would idle between frames. The slot is the only state the two threads
+ * share, and it changes by atomic swaps only: {@code IDLE} (no encode running; the next frame
+ * starts one), empty (an encode is running, nothing waits) or the waiting frame. A frame is
+ * dropped only when it is replaced in the slot, never because the encoding thread was slow to
+ * look. Results reach the actor, which counts and delivers them, through its mailbox.
+ *
+ * <p>The actor owns the encoder: it closes it, on the encoding thread after any encode in
+ * progress, when it stops. Target bitrates are clamped to the stream's {@link BitrateLimits}.
+ */
+public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.Command> {
+
+  /** Messages of the encoder actor. */
+  public sealed interface Command {}
+
+  /** A new picture; may replace a waiting one (see the class comment). */
+  public record EncodeFrame(VideoFrame frame) implements Command {
+    public EncodeFrame {
+      Objects.requireNonNull(frame, "frame");
+    }
+  }
+
+  /** Makes the next encoded frame a keyframe: a receiver sent PLI or FIR. */
+  public record RequestKeyframe() implements Command {}
+
+  /** New target from congestion control, in bits per second; clamped to the limits. */
+  public record SetTargetBitrate(int bitsPerSecond) implements Command {}
+
+  /** Sends every encoded frame to {@code subscriber} until it stops or unsubscribes. */
+  public record Subscribe(ActorRef<EncodedFrame> subscriber) implements Command {}
+
+  public record Unsubscribe(ActorRef<EncodedFrame> subscriber) implements Command {}
+
+  public record GetStats(ActorRef<Stats> replyTo) implements Command {}
+
+  /**
+   * Counters of one stream.
+   *
+   * @param received frames received
+   * @param encoded frames encoded and delivered
+   * @param dropped frames replaced by a newer one before their turn
+   * @param failed frames the encoder threw on
+   * @param keyframes keyframes among the encoded frames
+   * @param bytes encoded bytes delivered
+   * @param targetBitrate current target, bits per second, after clamping
+   * @param lastEncodeMicros time the last encode took
+   */
+  public record Stats(
+      String implementation,
+      long received,
+      long encoded,
+      long dropped,
+      long failed,
+      long keyframes,
+      long bytes,
+      int targetBitrate,
+      long lastEncodeMicros) {}
+
+  private record Encoded(EncodedFrame output, long encodeNanos) implements Command {}
+
+  private record EncodeFailed(VideoFrame frame, Throwable error) implements Command {}
+
+
+  private record SubscriberTerminated(ActorRef<EncodedFrame> subscriber) implements Command {}
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  /** Slot marker: no encode is running. Compared by identity. */
+  private static final VideoFrame IDLE = VideoFrame.allocate(2, 2, false, 0, 0);
+
+  private final VideoEncoder encoder;
+  private final BitrateLimits limits;
+  private final ExecutorService encodingThread;
+  private final List<ActorRef<EncodedFrame>> subscribers = new ArrayList<>();
+
+  /** {@link #IDLE}, null (encoding, nothing waits) or the waiting frame; see the class comment. */
+  private final AtomicReference<VideoFrame> slot = new AtomicReference<>(IDLE);
+  private long received;
+  private long encodedCount;
+  private long dropped;
+  private long failed;
+  private long keyframes;
+  private long bytes;
+  private long lastEncodeNanos;
+
+  /**
+   * @param encoder an open encoder; the actor closes it when it stops
+   * @param limits range of {@link SetTargetBitrate} targets
+   */
+  public static Behavior<Command> create(VideoEncoder encoder, BitrateLimits limits) {
+    return Behaviors.setup(context -> new VideoEncoderActor(context, encoder, limits));
+  }
+
+  private VideoEncoderActor(
+      ActorContext<Command> context, VideoEncoder encoder, BitrateLimits limits) {
+    super(context);
+    this.encoder = encoder;
+    this.limits = limits;
+    String threadName =
+        "video-encoder-" + encoder.implementationName() + "-" + THREADS.incrementAndGet();
+    this.encodingThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
+    int start = limits.clamp(encoder.targetBitrate());
+    if (start != encoder.targetBitrate()) encoder.setTargetBitrate(start);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(EncodeFrame.class, this::onEncodeFrame)
+        .onMessage(Encoded.class, this::onEncoded)
+        .onMessage(EncodeFailed.class, this::onEncodeFailed)
+        .onMessage(RequestKeyframe.class, this::onRequestKeyframe)
+        .onMessage(SetTargetBitrate.class, this::onSetTargetBitrate)
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(Unsubscribe.class, this::onUnsubscribe)
+        .onMessage(SubscriberTerminated.class, this::onSubscriberTerminated)
+        .onMessage(GetStats.class, this::onGetStats)
+        .onSignal(PostStop.class, this::onPostStop)
+        .build();
+  }
+
+  private Behavior<Command> onEncodeFrame(EncodeFrame message) {
+    received++;
+    VideoFrame frame = message.frame();
+    while (true) {
+      VideoFrame current = slot.get();
+      if (current == IDLE) {
+        if (slot.compareAndSet(IDLE, null)) {
+          ActorRef<Command> self = getContext().getSelf();
+          encodingThread.execute(() -> encodeFrom(frame, self));
+          return this;
+        }
+      } else if (slot.compareAndSet(current, frame)) {
+        if (current != null) dropped++;
+        return this;
+      }
+    }
+  }
+
+  private Behavior<Command> onEncoded(Encoded message) {
+    lastEncodeNanos = message.encodeNanos();
+    EncodedFrame out = message.output();
+    if (out != null) {
+      encodedCount++;
+      bytes += out.size();
+      if (out.keyframe()) keyframes++;
+      for (ActorRef<EncodedFrame> s : subscribers) s.tell(out);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEncodeFailed(EncodeFailed message) {
+    failed++;
+    if (failed <= 3 || failed % 100 == 0) {
+      getContext()
+          .getLog()
+          .error(
+              "{} failed on frame {} ({} failures)",
+              encoder.implementationName(),
+              message.frame().frameNumber(),
+              failed,
+              message.error());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRequestKeyframe(RequestKeyframe message) {
+    encoder.requestKeyframe();
+    return this;
+  }
+
+  private Behavior<Command> onSetTargetBitrate(SetTargetBitrate message) {
+    encoder.setTargetBitrate(limits.clamp(message.bitsPerSecond()));
+    return this;
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe message) {
+    if (!subscribers.contains(message.subscriber())) {
+      subscribers.add(message.subscriber());
+      getContext().watchWith(message.subscriber(), new SubscriberTerminated(message.subscriber()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onUnsubscribe(Unsubscribe message) {
+    if (subscribers.remove(message.subscriber())) getContext().unwatch(message.subscriber());
+    return this;
+  }
+
+  private Behavior<Command> onSubscriberTerminated(SubscriberTerminated message) {
+    subscribers.remove(message.subscriber());
+    return this;
+  }
+
+  private Behavior<Command> onGetStats(GetStats message) {
+    message
+        .replyTo()
+        .tell(
+            new Stats(
+                encoder.implementationName(),
+                received,
+                encodedCount,
+                dropped,
+                failed,
+                keyframes,
+                bytes,
+                encoder.targetBitrate(),
+                lastEncodeNanos / 1000));
+    return this;
+  }
+
+  private Behavior<Command> onPostStop(PostStop signal) {
+    // Forget a waiting frame; the encode in progress finishes, then the encoder closes on the
+    // thread that encodes: never free native memory under a running encode.
+    VideoFrame waiting = slot.get();
+    if (waiting != IDLE && waiting != null) slot.compareAndSet(waiting, null);
+    encodingThread.execute(encoder::close);
+    encodingThread.shutdown();
+    return this;
+  }
+
+  /**
+   * On the encoding thread: encodes {@code first}, then each frame found waiting, and leaves the
+   * slot {@code IDLE} when none waits.
+   */
+  private void encodeFrom(VideoFrame first, ActorRef<Command> self) {
+    VideoFrame frame = first;
+    while (frame != null) {
+      Command result;
+      try {
+        long start = System.nanoTime();
+        EncodedFrame out = encoder.encode(frame);
+        result = new Encoded(out, System.nanoTime() - start);
+      } catch (RuntimeException e) {
+        result = new EncodeFailed(frame, e);
+      } catch (Error e) {
+        // Leave the slot usable: the next frame starts a fresh attempt.
+        slot.set(IDLE);
+        self.tell(new EncodeFailed(frame, e));
+        throw e;
+      }
+      // Take the next frame (or go idle) before announcing this one: a sender that paces itself
+      // on deliveries must find the slot free, not replace a frame about to be taken.
+      frame = slot.getAndSet(null);
+      if (frame == null && !slot.compareAndSet(null, IDLE)) {
+        frame = slot.getAndSet(null); // a frame arrived between the two steps
+      }
+      self.tell(result);
+    }
+  }
+}

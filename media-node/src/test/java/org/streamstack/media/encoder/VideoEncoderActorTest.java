@@ -1,0 +1,212 @@
+package org.streamstack.media.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.streamstack.media.app.SyntheticApplication;
+import org.streamstack.media.video.BitrateLimits;
+import org.streamstack.media.video.EncodedFrame;
+import org.streamstack.media.video.VideoCodec;
+import org.streamstack.media.video.VideoEncoder;
+import org.streamstack.media.video.VideoFrame;
+
+class VideoEncoderActorTest {
+
+  private static final ActorTestKit TEST_KIT = ActorTestKit.create();
+  private static final BitrateLimits LIMITS = BitrateLimits.forVideo(640, 360, 30);
+  private final SyntheticApplication app = new SyntheticApplication(640, 360);
+
+  @AfterAll
+  static void shutdown() {
+    TEST_KIT.shutdownTestKit();
+  }
+
+  private VideoFrame frame(long n) {
+    return app.render(n, 1_700_000_000_000L + n * 33);
+  }
+
+  private VideoEncoderActor.Stats stats(ActorRef<VideoEncoderActor.Command> actor) {
+    TestProbe<VideoEncoderActor.Stats> probe = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.GetStats(probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  @Test
+  void encodesInOrderForSubscribersAndHonoursKeyframeRequests() {
+    FfmpegVideoEncoder encoder =
+        new FfmpegVideoEncoder(
+            EncoderImplementation.OPENH264, EncoderConfig.of(640, 360, 30, 1_000_000));
+    ActorRef<VideoEncoderActor.Command> actor =
+        TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
+    TestProbe<EncodedFrame> subscriber = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.Subscribe(subscriber.getRef()));
+    for (int n = 0; n < 8; n++) {
+      if (n == 5) actor.tell(new VideoEncoderActor.RequestKeyframe());
+      actor.tell(new VideoEncoderActor.EncodeFrame(frame(n)));
+      EncodedFrame out = subscriber.receiveMessage(Duration.ofSeconds(5));
+      assertEquals(n, out.frameNumber());
+      assertEquals(VideoCodec.H264, out.codec());
+      assertEquals(n == 0 || n == 5, out.keyframe(), "keyframe " + n);
+    }
+    VideoEncoderActor.Stats stats = stats(actor);
+    assertEquals(8, stats.received());
+    assertEquals(8, stats.encoded());
+    assertEquals(0, stats.dropped());
+    assertEquals(2, stats.keyframes());
+    assertEquals("libopenh264", stats.implementation());
+
+    TEST_KIT.stop(actor);
+    awaitTrue(encoder::isClosed);
+  }
+
+  @Test
+  void aFrameArrivingWhileOneWaitsReplacesIt() throws Exception {
+    GatedEncoder encoder = new GatedEncoder();
+    ActorRef<VideoEncoderActor.Command> actor =
+        TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
+    TestProbe<EncodedFrame> subscriber = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.Subscribe(subscriber.getRef()));
+    for (int n = 0; n < 5; n++) actor.tell(new VideoEncoderActor.EncodeFrame(frame(n)));
+    assertTrue(encoder.started.await(5, TimeUnit.SECONDS));
+    // Stats come back after the five frames were handled: 0 encoding, 4 waiting, 1-3 dropped.
+    VideoEncoderActor.Stats during = stats(actor);
+    assertEquals(5, during.received());
+    assertEquals(3, during.dropped());
+    encoder.gate.countDown();
+    assertEquals(0, subscriber.receiveMessage(Duration.ofSeconds(5)).frameNumber());
+    assertEquals(4, subscriber.receiveMessage(Duration.ofSeconds(5)).frameNumber());
+    subscriber.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(List.of(0L, 4L), encoder.encoded);
+    VideoEncoderActor.Stats after = stats(actor);
+    assertEquals(2, after.encoded());
+    assertEquals(3, after.dropped());
+    TEST_KIT.stop(actor);
+  }
+
+  @Test
+  void clampsTargetsAndCountsFailures() {
+    GatedEncoder encoder = new GatedEncoder();
+    encoder.gate.countDown();
+    encoder.failOn = 1;
+    ActorRef<VideoEncoderActor.Command> actor =
+        TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
+    // The actor sets up asynchronously: a reply means its constructor has run.
+    assertEquals(LIMITS.maxBitsPerSecond(), stats(actor).targetBitrate(), "start target clamped");
+    assertEquals(LIMITS.maxBitsPerSecond(), encoder.targetBitrate());
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(50_000));
+    assertEquals(LIMITS.minBitsPerSecond(), stats(actor).targetBitrate());
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(2_000_000));
+    assertEquals(2_000_000, stats(actor).targetBitrate());
+
+    TestProbe<EncodedFrame> subscriber = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.Subscribe(subscriber.getRef()));
+    for (int n = 0; n < 3; n++) {
+      actor.tell(new VideoEncoderActor.EncodeFrame(frame(n)));
+      if (n != 1) assertEquals(n, subscriber.receiveMessage(Duration.ofSeconds(5)).frameNumber());
+    }
+    awaitTrue(() -> stats(actor).failed() == 1);
+    assertEquals(2, stats(actor).encoded());
+
+    actor.tell(new VideoEncoderActor.Unsubscribe(subscriber.getRef()));
+    actor.tell(new VideoEncoderActor.EncodeFrame(frame(3)));
+    awaitTrue(() -> stats(actor).encoded() == 3);
+    subscriber.expectNoMessage(Duration.ofMillis(50));
+
+    TEST_KIT.stop(actor);
+    awaitTrue(() -> encoder.closed);
+  }
+
+  @Test
+  void stoppedSubscribersAreForgotten() {
+    GatedEncoder encoder = new GatedEncoder();
+    encoder.gate.countDown();
+    ActorRef<VideoEncoderActor.Command> actor =
+        TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
+    TestProbe<EncodedFrame> gone = TEST_KIT.createTestProbe();
+    TestProbe<EncodedFrame> stays = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.Subscribe(gone.getRef()));
+    actor.tell(new VideoEncoderActor.Subscribe(stays.getRef()));
+    actor.tell(new VideoEncoderActor.Subscribe(stays.getRef()));
+    gone.stop();
+    actor.tell(new VideoEncoderActor.EncodeFrame(frame(0)));
+    assertEquals(0, stays.receiveMessage(Duration.ofSeconds(5)).frameNumber());
+    stays.expectNoMessage(Duration.ofMillis(50));
+    TEST_KIT.stop(actor);
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      assertFalse(System.nanoTime() > deadline, "condition not met within 5 s");
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Blocks every encode until the gate opens; records what it encoded. */
+  private static final class GatedEncoder implements VideoEncoder {
+    final CountDownLatch gate = new CountDownLatch(1);
+    final CountDownLatch started = new CountDownLatch(1);
+    final List<Long> encoded = new CopyOnWriteArrayList<>();
+    volatile long failOn = -1;
+    volatile boolean closed;
+    private volatile int bitrate = 10_000_000;
+
+    @Override
+    public EncodedFrame encode(VideoFrame frame) {
+      started.countDown();
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (frame.frameNumber() == failOn) throw new IllegalStateException("test failure");
+      encoded.add(frame.frameNumber());
+      return new EncodedFrame(
+          VideoCodec.VP8,
+          new byte[] {1, 2, 3},
+          frame.frameNumber() == 0,
+          frame.captureTimeMillis(),
+          frame.frameNumber(),
+          EncodedFrame.pts90kOf(frame.captureTimeMillis()));
+    }
+
+    @Override
+    public void requestKeyframe() {}
+
+    @Override
+    public void setTargetBitrate(int bitsPerSecond) {
+      bitrate = bitsPerSecond;
+    }
+
+    @Override
+    public int targetBitrate() {
+      return bitrate;
+    }
+
+    @Override
+    public String implementationName() {
+      return "gated";
+    }
+
+    @Override
+    public VideoCodec codec() {
+      return VideoCodec.VP8;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+}
