@@ -1,0 +1,27 @@
+package org.streamstack.media.peer;
+
+import org.streamstack.media.dtls.DtlsCertificate;
+import org.streamstack.media.dtls.DtlsSettings;
+import org.streamstack.media.ice.IceSettings;
+import org.streamstack.media.ice.IceUdpPort;
+import org.streamstack.media.sdp.Fingerprint;
+
+/**
+ * What every peer of a media node shares: the one UDP port, the one certificate, and the
+ * settings read at startup.
+ *
+ * @param simulatedOutgoingLoss fraction of outgoing RTP packets dropped on purpose (0 outside
+ *     loss tests), to show that NACK repair works
+ */
+public record PeerResources(
+    IceUdpPort udpPort,
+    IceSettings iceSettings,
+    DtlsCertificate certificate,
+    DtlsSettings dtlsSettings,
+    int packetHistorySize,
+    double simulatedOutgoingLoss) {
+
+  public Fingerprint fingerprint() {
+    return Fingerprint.sha256Of(certificate.der());
+  }
+}
