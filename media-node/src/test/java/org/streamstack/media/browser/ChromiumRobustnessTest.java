@@ -1,0 +1,82 @@
+package org.streamstack.media.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.streamstack.cluster.testing.Await;
+import org.streamstack.media.peer.PeerStats;
+
+/**
+ * The stream under trouble, in real headless Chromium: 5 % of outgoing RTP packets dropped on
+ * purpose, repaired by the browser's NACKs; and garbage thrown at the media node's UDP port.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChromiumRobustnessTest {
+
+  private StreamFixture fixture;
+
+  @BeforeAll
+  void start() throws Exception {
+    fixture = new StreamFixture("streamstack.media.peer.simulated-outgoing-loss = 0.05");
+  }
+
+  @AfterAll
+  void stop() {
+    if (fixture != null) fixture.close();
+  }
+
+  @AfterEach
+  void leave() {
+    fixture.endSession();
+  }
+
+  @Test
+  void nackRepairKeepsFramesDecodingWhenFivePercentOfPacketsAreLost() throws Exception {
+    fixture.startSession("VP8");
+    Await.until("the first decoded frame", Duration.ofSeconds(15), () -> fixture.decodedFrames() > 0);
+    long first = fixture.decodedFrames();
+    Thread.sleep(10_000);
+    long decoded = fixture.decodedFrames() - first;
+    PeerStats stats = fixture.peerStats();
+    System.out.printf("5%% loss: %d frames decoded in 10 s; %s%n", decoded, stats);
+    assertTrue(stats.packetsDroppedBySimulatedLoss() > 50, "packets were dropped: " + stats.packetsDroppedBySimulatedLoss());
+    assertTrue(stats.nacksReceived() > 0 && stats.retransmitted() > 0,
+        "Chromium asked for lost packets and got them again: " + stats);
+    assertTrue(decoded >= 250, decoded + " frames decoded in 10 s despite the loss");
+    assertTrue(fixture.repeatedProbeFrames() <= 10, "frozen frames: " + fixture.repeatedProbeFrames());
+  }
+
+  @Test
+  void garbageOnTheMediaPortIsDroppedAndTheStreamGoesOn() throws Exception {
+    fixture.startSession("H264");
+    Await.until("the first decoded frame", Duration.ofSeconds(15), () -> fixture.decodedFrames() > 0);
+    Random random = new Random(7);
+    InetAddress node = InetAddress.getLoopbackAddress();
+    int port = fixture.media.udpPort();
+    try (DatagramSocket socket = new DatagramSocket()) {
+      for (int i = 0; i < 3000; i++) {
+        byte[] garbage = new byte[random.nextInt(1500)];
+        random.nextBytes(garbage);
+        // Every kind by first byte (RFC 7983): STUN, DTLS, RTP, RTCP, and none.
+        if (garbage.length > 0) garbage[0] = (byte) new int[] {0, 1, 22, 23, 128, 144, 200, 201, 255}[i % 9];
+        socket.send(new DatagramPacket(garbage, garbage.length, node, port));
+      }
+    }
+    long before = fixture.decodedFrames();
+    Thread.sleep(3000);
+    long after = fixture.decodedFrames();
+    PeerStats stats = fixture.peerStats();
+    assertEquals("CONNECTED", stats.state());
+    assertTrue(after - before >= 75, "the stream went on: " + (after - before) + " frames in 3 s");
+  }
+}
