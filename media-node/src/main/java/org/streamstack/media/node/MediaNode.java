@@ -60,7 +60,7 @@ public final class MediaNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the media UDP port " + settings.udpPort().port(), e);
     }
-    PeerResources resources = new PeerResources(udpPort, settings.ice(), DtlsCertificate.generate(),
+    PeerResources resources = new PeerResources(udpPort, settings.ice(), settings.turn(), DtlsCertificate.generate(),
         DtlsSettings.defaults(), settings.packetHistorySize(), settings.simulatedOutgoingLoss());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "media-node", config);
     log.info("Media node ready in {} ms: UDP port {} on {}, GPU: {}", (System.nanoTime() - started) / 1_000_000,

@@ -21,6 +21,8 @@ public final class MediaNodeMain {
         --bind LIST             comma-separated addresses for host candidates (default: every
                                 IPv4 address of every interface that is up)
         --stun LIST             comma-separated STUN servers host:port for a server-reflexive candidate
+        --turn LIST             comma-separated TURN servers host:port for relayed candidates
+                                (credentials: STREAMSTACK_TURN_SECRET, coturn's static-auth-secret)
         --size WxH              picture size of the synthetic application (default 1280x720)
         --fps N                 its frame rate (default 30)
         --encoder auto|gpu|cpu  encoder preference (default auto; STREAMSTACK_ENCODER)
@@ -47,6 +49,7 @@ public final class MediaNodeMain {
           case "--udp-port" -> flags = set(flags, "streamstack.media.ice.udp-port", Integer.parseInt(value));
           case "--bind" -> flags = set(flags, "streamstack.media.ice.bind-addresses", List.of(value.split(",")));
           case "--stun" -> flags = set(flags, "streamstack.media.ice.stun-servers", List.of(value.split(",")));
+          case "--turn" -> flags = set(flags, "streamstack.media.ice.turn-servers", List.of(value.split(",")));
           case "--fps" -> flags = set(flags, "streamstack.media.app.fps", Integer.parseInt(value));
           case "--encoder" -> flags = set(flags, "streamstack.media.encoder.preference", value);
           case "--size" -> {

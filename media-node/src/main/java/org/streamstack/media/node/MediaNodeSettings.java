@@ -14,11 +14,13 @@ import java.util.List;
 import org.streamstack.media.encoder.EncoderSettings;
 import org.streamstack.media.ice.IceSettings;
 import org.streamstack.media.ice.IceUdpPortSettings;
+import org.streamstack.media.peer.TurnRelays;
 
 /** The {@code streamstack.media} section of the configuration, read once at startup. */
 public record MediaNodeSettings(
     IceUdpPortSettings udpPort,
     IceSettings ice,
+    TurnRelays turn,
     int packetHistorySize,
     double simulatedOutgoingLoss,
     EncoderSettings encoder) {
@@ -34,10 +36,12 @@ public record MediaNodeSettings(
     IceSettings iceSettings = IceSettings.defaults()
         .withConnectTimeout(ice.getDuration("connect-timeout"))
         .withConsentTimeout(ice.getDuration("consent-timeout"));
+    TurnRelays turn = new TurnRelays(ice.getStringList("turn-servers"), ice.getString("turn-shared-secret"),
+        ice.getString("turn-username"), ice.getString("turn-password"), ice.getDuration("turn-credential-ttl"));
     Config peer = c.getConfig("peer");
     double loss = peer.getDouble("simulated-outgoing-loss");
     if (loss < 0 || loss >= 1) throw new IllegalArgumentException("simulated-outgoing-loss must be in [0, 1)");
-    return new MediaNodeSettings(udp, iceSettings, peer.getInt("packet-history"), loss, EncoderSettings.fromConfig(root));
+    return new MediaNodeSettings(udp, iceSettings, turn, peer.getInt("packet-history"), loss, EncoderSettings.fromConfig(root));
   }
 
   /**

@@ -130,7 +130,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     this.signaling = signaling;
     this.owner = owner;
     ActorRef<Command> self = context.getSelf();
-    this.transport = WebRtcTransport.offerer(resources.udpPort(), resources.iceSettings(), resources.certificate(),
+    this.transport = WebRtcTransport.offerer(resources.udpPort(), resources.iceSettingsFor(peerId), resources.certificate(),
         resources.dtlsSettings(), new WebRtcTransport.Listener() {
           @Override
           public void onStateChanged(WebRtcTransport.State state, String reason) {

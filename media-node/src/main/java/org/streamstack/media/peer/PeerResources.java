@@ -5,6 +5,7 @@ import org.streamstack.media.dtls.DtlsSettings;
 import org.streamstack.media.ice.IceSettings;
 import org.streamstack.media.ice.IceUdpPort;
 import org.streamstack.media.sdp.Fingerprint;
+import java.time.Instant;
 
 /**
  * What every peer of a media node shares: the one UDP port, the one certificate, and the
@@ -16,6 +17,7 @@ import org.streamstack.media.sdp.Fingerprint;
 public record PeerResources(
     IceUdpPort udpPort,
     IceSettings iceSettings,
+    TurnRelays turn,
     DtlsCertificate certificate,
     DtlsSettings dtlsSettings,
     int packetHistorySize,
@@ -23,5 +25,10 @@ public record PeerResources(
 
   public Fingerprint fingerprint() {
     return Fingerprint.sha256Of(certificate.der());
+  }
+
+  /** The ICE settings of one peer: with TURN credentials of its own when TURN is configured. */
+  public IceSettings iceSettingsFor(String peerId) {
+    return turn.servers().isEmpty() ? iceSettings : iceSettings.withTurnServers(turn.credentialsFor(peerId, Instant.now()));
   }
 }

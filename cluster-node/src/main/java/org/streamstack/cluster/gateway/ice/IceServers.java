@@ -1,21 +1,15 @@
 package org.streamstack.cluster.gateway.ice;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.streamstack.protocol.gateway.StunServer;
+import org.streamstack.protocol.turn.TurnRestCredentials;
 
 /**
- * The {@code stun_servers} of a session. TURN credentials follow the TURN REST scheme that coturn
- * checks with {@code use-auth-secret}: username {@code <unix expiry>:<session id>}, password
- * {@code base64(HMAC-SHA1(secret, username))} (draft-uberti-behave-turn-rest-00 section 2.2).
+ * The {@code stun_servers} of a session: the STUN URLs, and the TURN URLs with credentials of the
+ * TURN REST scheme ({@link TurnRestCredentials}) named after the session.
  */
 public final class IceServers {
 
@@ -35,19 +29,10 @@ public final class IceServers {
     List<StunServer> servers = new ArrayList<>(2);
     if (!stunUrls.isEmpty()) servers.add(new StunServer(stunUrls, null, null));
     if (!turnUrls.isEmpty() && !sharedSecret.isEmpty()) {
-      String username = now.plus(credentialTtl).getEpochSecond() + ":" + sessionId;
-      servers.add(new StunServer(turnUrls, username, password(sharedSecret, username)));
+      TurnRestCredentials credentials = TurnRestCredentials.issue(sharedSecret, sessionId, now, credentialTtl);
+      servers.add(new StunServer(turnUrls, credentials.username(), credentials.password()));
     }
     return servers;
   }
 
-  public static String password(String sharedSecret, String username) {
-    try {
-      Mac hmac = Mac.getInstance("HmacSHA1");
-      hmac.init(new SecretKeySpec(sharedSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-      return Base64.getEncoder().encodeToString(hmac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA1 is part of every JDK", e);
-    }
-  }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.streamstack.protocol.gateway.StunServer;
+import org.streamstack.protocol.turn.TurnRestCredentials;
 
 class IceServersTest {
 
@@ -15,7 +16,7 @@ class IceServersTest {
   void passwordIsBase64OfHmacSha1() {
     // HMAC-SHA1 of the classic vector: key "key", message "The quick brown fox jumps over the lazy dog".
     assertEquals("3nybhbi3iqa8ino29wqQcBydtNk=",
-        IceServers.password("key", "The quick brown fox jumps over the lazy dog"));
+        TurnRestCredentials.password("key", "The quick brown fox jumps over the lazy dog"));
   }
 
   @Test
@@ -27,7 +28,7 @@ class IceServersTest {
     assertEquals(2, list.size());
     assertEquals(new StunServer(List.of("stun:127.0.0.1:3478"), null, null), list.get(0));
     assertEquals("1800003600:abc", list.get(1).username());
-    assertEquals(IceServers.password("s3cret", "1800003600:abc"), list.get(1).password());
+    assertEquals(TurnRestCredentials.password("s3cret", "1800003600:abc"), list.get(1).password());
   }
 
   @Test
