@@ -2,6 +2,7 @@ package org.streamstack.media.app;
 
 import java.util.Arrays;
 import org.streamstack.media.video.VideoFrame;
+import org.streamstack.protocol.control.ControlMessage;
 
 /**
  * A stand-in for a streamed application: draws a moving test picture straight into I420.
@@ -12,11 +13,19 @@ import org.streamstack.media.video.VideoFrame;
  * inside the application (residual an encoder must pay for, so the bitrate matters). Below the
  * latency probe: the frame number in large segment digits. Top-left: the {@link LatencyProbe}.
  *
- * <p>The picture depends only on the frame number (and the probe on the capture time), so two
- * applications of one size draw the same pictures. Everything is row copies and row fills of
- * precomputed lines: about 0.3 ms for a 720p frame, no per-pixel arithmetic per frame.
+ * <p>It reacts to the client's input ({@link InputSink}), so tests can see input reach the
+ * application in the pictures the browser decodes: a 24x24 cursor (white square in a black
+ * border, centred on the pointer) follows {@code input::mouse-move}, and every key press and
+ * mouse button press moves the box and the {@linkplain #inputSwatch input swatch} (a square at
+ * the top right, under the probe) to the next of six colours. The cursor never covers the
+ * latency probe: it is clipped out of the probe's area, and the probe is drawn last.
+ *
+ * <p>The picture depends only on the frame number and the input so far (and the probe on the
+ * capture time), so two applications of one size given the same input draw the same pictures.
+ * Everything is row copies and row fills of precomputed lines: about 0.3 ms for a 720p frame, no
+ * per-pixel arithmetic per frame.
  */
-public final class SyntheticApplication {
+public final class SyntheticApplication implements InputSink {
 
   public static final int DEFAULT_WIDTH = 1280;
   public static final int DEFAULT_HEIGHT = 720;
@@ -27,10 +36,28 @@ public final class SyntheticApplication {
     {84, 184, 198}, {65, 100, 212}, {35, 212, 114}, {16, 128, 128}
   };
 
-  /** Box colours, cycled once per bounce cycle: orange, sky blue, pink, lime (Y, U, V). */
-  private static final int[][] BOX_COLOURS = {
-    {151, 62, 194}, {150, 170, 80}, {170, 130, 190}, {190, 60, 100}
+  /**
+   * Colours of the box and the input swatch, one step per press: 100 % BT.601 red, green, blue,
+   * yellow, cyan, magenta (Y, U, V). Their lumas differ by 24 or more, so a change shows in any
+   * channel even after compression.
+   */
+  static final int[][] INPUT_COLOURS = {
+    {81, 90, 240}, {145, 54, 34}, {41, 240, 110}, {210, 16, 146}, {170, 166, 16}, {106, 202, 222}
   };
+
+  public static final int CURSOR_SIZE = 24;
+  private static final int CURSOR_BORDER = 4;
+
+  /** An area of the picture, in pixels. */
+  public record Region(int x, int y, int width, int height) {
+    public int centreX() {
+      return x + width / 2;
+    }
+
+    public int centreY() {
+      return y + height / 2;
+    }
+  }
 
   /** Segments a-g of the digits 0-9, bit 0 = a (top), clockwise, bit 6 = g (middle). */
   private static final int[] SEGMENTS = {
@@ -59,6 +86,12 @@ public final class SyntheticApplication {
   private final int digitWidth;
   private final int digitHeight;
   private final int segment;
+  private final int probeWidth;
+  private final int probeHeight;
+  private final Region swatch;
+  private final InputState input = new InputState();
+  /** Size of the video the client sees, which input positions refer to: width high, height low. */
+  private volatile long videoSize;
 
   public SyntheticApplication() {
     this(DEFAULT_WIDTH, DEFAULT_HEIGHT);
@@ -117,6 +150,40 @@ public final class SyntheticApplication {
     digitHeight = Math.max(14, (height / 12) & ~1);
     digitWidth = Math.max(8, (digitHeight * 3 / 5) & ~1);
     segment = Math.max(2, (digitHeight / 8) & ~1);
+
+    probeWidth = LatencyProbe.cellsPerRow(width) * LatencyProbe.CELL_SIZE;
+    probeHeight = LatencyProbe.height(width);
+    int swatchSize = Math.max(32, (height / 8) & ~15);
+    swatch =
+        new Region(
+            (width - swatchSize - 16) & ~15, probeHeight + 16, swatchSize, swatchSize);
+    setVideoSize(width, height);
+  }
+
+  /** The client's input: the cursor follows the pointer, presses change colours. */
+  @Override
+  public void apply(ControlMessage message) {
+    input.apply(message);
+  }
+
+  public InputState inputState() {
+    return input;
+  }
+
+  /**
+   * The size of the video the client decodes, when the stream is scaled from the application's
+   * pictures: input positions are in video pixels. The application's own size until told.
+   */
+  public void setVideoSize(int videoWidth, int videoHeight) {
+    if (videoWidth <= 0 || videoHeight <= 0) {
+      throw new IllegalArgumentException("video size " + videoWidth + "x" + videoHeight);
+    }
+    videoSize = ((long) videoWidth << 32) | videoHeight;
+  }
+
+  /** The input swatch: a flat square whose colour changes on every press; sample its centre. */
+  public Region inputSwatch() {
+    return swatch;
   }
 
   public int width() {
@@ -141,6 +208,8 @@ public final class SyntheticApplication {
     }
     long n = frame.frameNumber();
     Planes p = Planes.of(frame);
+    InputState.Snapshot in = input.snapshot();
+    int[] colour = INPUT_COLOURS[(int) (in.presses() % INPUT_COLOURS.length)];
 
     for (int r = 0; r < barsEnd; r++) {
       System.arraycopy(barRowY, 0, p.y, p.offY + r * p.strideY, width);
@@ -163,18 +232,49 @@ public final class SyntheticApplication {
       System.arraycopy(neutralChromaRow, 0, p.v, p.offV + r * p.strideV, chromaWidth);
     }
 
-    drawBox(p, n);
+    drawBox(p, n, colour);
     drawCounter(p, n);
+    fillRect(
+        p, swatch.x(), swatch.y(), swatch.width(), swatch.height(), colour[0], colour[1], colour[2]);
+    if (in.cursorVisible()) drawCursor(p, in.cursorX(), in.cursorY());
     LatencyProbe.draw(frame, frame.captureTimeMillis(), n);
   }
 
-  private void drawBox(Planes p, long n) {
+  /** The cursor centred on the pointer, mapped from video pixels to ours, outside the probe. */
+  private void drawCursor(Planes p, int videoX, int videoY) {
+    long size = videoSize;
+    int vw = (int) (size >>> 32);
+    int vh = (int) size;
+    // Clamped first: a position past the video's edge draws nothing rather than overflowing.
+    int x = (int) Math.min((long) videoX * width / vw, width) - CURSOR_SIZE / 2;
+    int y = (int) Math.min((long) videoY * height / vh, height) - CURSOR_SIZE / 2;
+    int inner = CURSOR_SIZE - 2 * CURSOR_BORDER;
+    fillOutsideProbe(p, x, y, CURSOR_SIZE, CURSOR_SIZE, 16);
+    fillOutsideProbe(p, x + CURSOR_BORDER, y + CURSOR_BORDER, inner, inner, 235);
+  }
+
+  /**
+   * A grey-scale rectangle minus the band the latency probe's rows span: the rows beside it, then
+   * the rows below it. (Below 1024 pixels the probe wraps and its last row is partly filled; the
+   * whole band stays clear.) The band is 16-pixel aligned, so the chroma of these parts never
+   * reaches it.
+   */
+  private void fillOutsideProbe(Planes p, int x, int y, int w, int h, int luma) {
+    int besideEnd = Math.min(y + h, probeHeight);
+    if (y < besideEnd) {
+      int x0 = Math.max(x, probeWidth);
+      if (x0 < x + w) fillRect(p, x0, y, x + w - x0, besideEnd - y, luma, 128, 128);
+    }
+    int below = Math.max(y, probeHeight);
+    if (below < y + h) fillRect(p, x, below, w, y + h - below, luma, 128, 128);
+  }
+
+  private void drawBox(Planes p, long n, int[] colour) {
     // A bounce over the bars band: triangle waves of different periods in x and y.
     int rangeX = width - boxSize;
     int rangeY = barsEnd - boxSize;
     int x = (triangle(n * 6, rangeX)) & ~1;
     int y = (triangle(n * 4, rangeY)) & ~1;
-    int[] colour = BOX_COLOURS[(int) ((n / 120) % BOX_COLOURS.length)];
     fillRect(p, x, y, boxSize, boxSize, colour[0], colour[1], colour[2]);
   }
 
@@ -215,6 +315,7 @@ public final class SyntheticApplication {
     int cy0 = Math.max(0, y / 2);
     int cx1 = Math.min(chromaWidth, (x + w + 1) / 2);
     int cy1 = Math.min(chromaHeight, (y + h + 1) / 2);
+    if (cx0 >= cx1) return;
     for (int r = cy0; r < cy1; r++) {
       Arrays.fill(p.u, p.offU + r * p.strideU + cx0, p.offU + r * p.strideU + cx1, (byte) uv);
       Arrays.fill(p.v, p.offV + r * p.strideV + cx0, p.offV + r * p.strideV + cx1, (byte) vv);
@@ -225,6 +326,7 @@ public final class SyntheticApplication {
     int x0 = Math.max(0, x);
     int x1 = Math.min(width, x + w);
     int y1 = Math.min(height, y + h);
+    if (x0 >= x1) return;
     for (int r = Math.max(0, y); r < y1; r++) {
       Arrays.fill(p.y, p.offY + r * p.strideY + x0, p.offY + r * p.strideY + x1, (byte) value);
     }

@@ -35,10 +35,13 @@ public final class FfmpegRuntime {
    * FFmpeg 8's wrapper hands OpenH264 FFmpeg's constant for constrained baseline (578), which
    * OpenH264 does not know; it falls back to its default, baseline with CAVLC, and writes SPS
    * profile_idc 66 with constraint_set0 and constraint_set1 (profile-level-id 42c0xx: constrained
-   * baseline), which is what we asked for.
+   * baseline), which is what we asked for. "frames left in the queue on closing": FFmpeg's
+   * libopus wrapper, when an Opus encoder closes (or re-opens for a new setting) undrained; a live
+   * stream has no end to drain, and a re-opened Opus encoder is primed instead (see
+   * {@code org.streamstack.media.audio.OpusEncoder}).
    */
   private static final String[] DEMOTED = {
-    "without enabling skip frame", "doesn't support profile(578)"
+    "without enabling skip frame", "doesn't support profile(578)", "frames left in the queue on closing"
   };
 
   private static volatile boolean loaded;

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  *   <li>RFC 3550 5.1: the initial sequence number and the timestamp offset are random, so that a
  *       known-plaintext attack on SRTP gets no help; sequence numbers increment by one per packet
  *       and wrap at 2^16; all packets of a frame share its timestamp; the marker goes on the last.</li>
- *   <li>The timestamp is the capture instant on the media clock (90 kHz for video, RFC 3551 5):
+ *   <li>The timestamp is the capture instant on the media clock (90 kHz for video, RFC 3551 5; 48 kHz for Opus, RFC 7587 4.1):
  *       {@code offset + round(captureNanos * clockRate / 1e9)} modulo 2^32. Capture times are
  *       wall-clock nanoseconds since the Unix epoch, the clock of the sender reports: a sender
  *       report pairs its NTP time with the RTP time of the same instant (RFC 3550 6.4.1), and
@@ -29,6 +29,8 @@ import java.util.random.RandomGenerator;
  */
 public final class RtpStream {
     public static final int VIDEO_CLOCK_RATE = 90_000;
+    /** RFC 7587 4.1: Opus streams count 48 kHz ticks whatever the rate the encoder runs at. */
+    public static final int OPUS_CLOCK_RATE = 48_000;
     /** No abs-send-time element. */
     public static final int NO_EXTENSION = 0;
 
@@ -99,6 +101,18 @@ public final class RtpStream {
      * @param captureWallClockNanos the frame's capture time, nanoseconds since the Unix epoch
      */
     public List<RtpPacket> packetize(List<byte[]> payloads, long captureWallClockNanos) {
+        return packetize(payloads, captureWallClockNanos, true);
+    }
+
+    /**
+     * As {@link #packetize(List, long)}, with the marker of the last packet chosen by the caller.
+     * Added for audio: RFC 7587 4.1 uses the marker as RFC 3551 4.1 does, on the first packet of a
+     * talkspurt (after a silence period in which packets were not sent), not at the end of a frame;
+     * an audio sender sends one packet per frame and marks only the first after a gap.
+     *
+     * @param markLast the marker of the last packet; the others never carry one
+     */
+    public List<RtpPacket> packetize(List<byte[]> payloads, long captureWallClockNanos, boolean markLast) {
         long timestamp = rtpTimestamp(captureWallClockNanos);
         captured = true;
         lastCaptureNanos = captureWallClockNanos;
@@ -107,7 +121,7 @@ public final class RtpStream {
         for (int i = 0; i < payloads.size(); i++) {
             RtpPacket packet = new RtpPacket(payloadType, nextSequenceNumber, timestamp, ssrc);
             nextSequenceNumber = (nextSequenceNumber + 1) & 0xFFFF;
-            packet.setMarker(i == payloads.size() - 1);
+            packet.setMarker(markLast && i == payloads.size() - 1);
             if (absSendTimeId != NO_EXTENSION) {
                 packet.setExtension(absSendTimeId, new byte[AbsSendTime.SIZE]);
             }

@@ -35,6 +35,19 @@ class RtpStreamTest {
     }
 
     @Test
+    void audioChoosesItsMarkerAndCounts48kHzTicks() {
+        RtpStream stream = new RtpStream(7, 111, RtpStream.OPUS_CLOCK_RATE, RtpStream.NO_EXTENSION, 100, 0);
+        RtpPacket first = stream.packetize(payloads(40), T0, true).get(0);
+        RtpPacket next = stream.packetize(payloads(40), T0 + 20_000_000L, false).get(0);
+        assertTrue(first.marker());
+        assertFalse(next.marker(), "one packet per frame, yet unmarked");
+        assertEquals(960, next.timestamp() - first.timestamp(), "20 ms at 48 kHz");
+        assertEquals(101, next.sequenceNumber());
+        List<RtpPacket> unmarked = stream.packetize(payloads(1, 1), T0 + 40_000_000L, false);
+        assertEquals(List.of(false, false), unmarked.stream().map(RtpPacket::marker).toList());
+    }
+
+    @Test
     void timestampsFollowTheCaptureClockAt90kHzAndWrap() {
         long offset = 0xFFFF_FFF0L;
         RtpStream stream = new RtpStream(1, 96, 90_000, RtpStream.NO_EXTENSION, 0, offset);
