@@ -12,11 +12,16 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.streamstack.media.app.FrameClock;
+import org.streamstack.media.audio.AudioClock;
+import org.streamstack.media.audio.AudioEncoderActor;
+import org.streamstack.media.audio.OpusEncoder;
+import org.streamstack.media.audio.ToneGenerator;
 import org.streamstack.media.app.SyntheticApplication;
 import org.streamstack.media.encoder.EncoderSettings;
 import org.streamstack.media.encoder.VideoEncoderActor;
 import org.streamstack.media.gpu.EncoderSelection;
 import org.streamstack.media.peer.Peer;
+import org.streamstack.media.peer.AudioSource;
 import org.streamstack.media.peer.PeerResources;
 import org.streamstack.media.peer.VideoSource;
 import org.streamstack.media.signaling.SignalingLink;
@@ -55,6 +60,10 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
   private final Map<VideoCodec, ActorRef<VideoEncoderActor.Command>> encoders = new EnumMap<>(VideoCodec.class);
   private final Map<VideoCodec, AtomicInteger> users = new EnumMap<>(VideoCodec.class);
   private final FrameClock clock;
+  private final ToneGenerator tone = new ToneGenerator();
+  private final ActorRef<AudioEncoderActor.Command> audioEncoder;
+  private final AtomicInteger listeners = new AtomicInteger();
+  private final AudioClock audioClock;
   private final ActorRef<Peer.Event> peerEvents;
   private ActorRef<Peer.Command> peer;
   private String peerId;
@@ -75,6 +84,7 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
       encoders.put(codec, context.spawn(VideoEncoderActor.create(encoder, limits), "encoder-" + codec.name().toLowerCase()));
       users.put(codec, new AtomicInteger());
     }
+    this.audioEncoder = context.spawn(AudioEncoderActor.create(new OpusEncoder()), "encoder-opus");
     this.peerEvents = context.messageAdapter(Peer.Event.class, FromPeer::new);
     ActorRef<Command> self = context.getSelf();
     this.signaling = new SignalingLink(context.getSystem(), setup.socketUrl(), text -> self.tell(new FrameFromClient(text)));
@@ -82,6 +92,7 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
       if (failure != null) context.getLog().warn("Instance {}: {}", setup.instanceId(), failure.getMessage());
     });
     this.clock = FrameClock.start("app-" + setup.instanceId(), setup.fps(), this::onTick);
+    this.audioClock = AudioClock.start("app-audio-" + setup.instanceId(), this::onAudioTick);
     context.getLog().info("Instance {}: synthetic application {}x{} at {} fps", setup.instanceId(), setup.width(),
         setup.height(), setup.fps());
   }
@@ -95,6 +106,25 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
       encoders.get(use.getKey()).tell(new VideoEncoderActor.EncodeFrame(frame));
     }
   }
+
+  /** On the audio clock's thread: the application's 440 Hz tone, 20 ms at a time, while someone listens. */
+  private void onAudioTick(long frameNumber, long captureTimeMillis) {
+    if (listeners.get() == 0) return;
+    audioEncoder.tell(new AudioEncoderActor.EncodeFrame(tone.next(frameNumber, captureTimeMillis)));
+  }
+
+  private final AudioSource audio = new AudioSource() {
+    @Override
+    public ActorRef<AudioEncoderActor.Command> encoder() {
+      listeners.incrementAndGet();
+      return audioEncoder;
+    }
+
+    @Override
+    public void release() {
+      listeners.updateAndGet(n -> Math.max(0, n - 1));
+    }
+  };
 
   private final VideoSource video = new VideoSource() {
     @Override
@@ -148,7 +178,7 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
       return this;
     }
     if (message instanceof SignalingMessage.Discover) {
-      signaling.send(SignalingMessage.discoverResponse(java.util.List.of("video"), setup.fps()));
+      signaling.send(SignalingMessage.discoverResponse(java.util.List.of("video", "audio"), setup.fps()));
     } else if (message instanceof SignalingMessage.Settings settings) {
       startPeer(settings);
     } else if (message instanceof SignalingMessage.Answer answer) {
@@ -169,7 +199,8 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
     peersStarted++;
     peerId = setup.instanceId() + "-" + peersStarted;
     peer = getContext().spawn(
-        Peer.create(peerId, setup.resources(), settings, video, signaling::send, peerEvents), "peer-" + peersStarted);
+        Peer.create(peerId, setup.resources(), settings, video, audio, signaling::send, peerEvents),
+        "peer-" + peersStarted);
   }
 
   private Behavior<Command> onPeerEvent(FromPeer event) {
@@ -182,6 +213,7 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
 
   private Behavior<Command> onPostStop() {
     clock.close();
+    audioClock.close();
     signaling.close();
     return this;
   }

@@ -15,6 +15,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.streamstack.media.audio.AudioEncoderActor;
+import org.streamstack.media.audio.AudioSender;
+import org.streamstack.media.audio.EncodedAudio;
 import org.streamstack.media.encoder.VideoEncoderActor;
 import org.streamstack.media.rtcp.FullIntraRequest;
 import org.streamstack.media.rtcp.GenericNack;
@@ -71,6 +74,8 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
 
   private record FrameEncoded(EncodedFrame frame) implements Command {}
 
+  private record AudioEncoded(EncodedAudio audio) implements Command {}
+
   private record SendReports() implements Command {}
 
   /** What the peer tells its owner. */
@@ -86,6 +91,12 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private final String peerId;
   private final PeerResources resources;
   private final VideoSource video;
+  private final AudioSource audio;
+  private final boolean audioWanted;
+  private final long audioSsrc;
+  private AudioSender audioSender;
+  private ActorRef<AudioEncoderActor.Command> audioEncoder;
+  private ActorRef<EncodedAudio> audioAdapter;
   private final Consumer<String> signaling;
   private final ActorRef<Event> owner;
   private final TimerScheduler<Command> timers;
@@ -114,19 +125,21 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private long rtcpMalformed;
 
   public static Behavior<Command> create(String peerId, PeerResources resources, SignalingMessage.Settings settings,
-      VideoSource video, Consumer<String> signaling, ActorRef<Event> owner) {
+      VideoSource video, AudioSource audio, Consumer<String> signaling, ActorRef<Event> owner) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Peer(context, timers, peerId, resources, settings, video, signaling, owner)));
+        new Peer(context, timers, peerId, resources, settings, video, audio, signaling, owner)));
   }
 
   private Peer(ActorContext<Command> context, TimerScheduler<Command> timers, String peerId, PeerResources resources,
-      SignalingMessage.Settings settings, VideoSource video, Consumer<String> signaling, ActorRef<Event> owner)
-      throws IOException {
+      SignalingMessage.Settings settings, VideoSource video, AudioSource audio, Consumer<String> signaling,
+      ActorRef<Event> owner) throws IOException {
     super(context);
     this.timers = timers;
     this.peerId = peerId;
     this.resources = resources;
     this.video = video;
+    this.audio = audio;
+    this.audioWanted = settings.speakerEnabled();
     this.signaling = signaling;
     this.owner = owner;
     ActorRef<Command> self = context.getSelf();
@@ -143,15 +156,16 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
           }
         });
     this.videoSsrc = 1L + random.nextLong(0xFFFF_FFFEL);
+    this.audioSsrc = 1L + random.nextLong(0xFFFF_FFFEL);
     this.limits = BitrateLimits.forVideo(video.width(), video.height(), video.fps());
     List<IceCandidate> candidates = transport.localCandidates();
     this.offer = new OfferBuilder().build(OfferParameters.builder()
         .ice(transport.localUfrag(), transport.localPassword())
         .fingerprint(resources.fingerprint())
         .preferredVideoCodecs(settings.preferredDecoderCodecs())
-        // No audio track until the audio pipeline exists: the section stays, inactive.
-        .audioActive(false)
-        .ssrcs(1L + random.nextLong(0xFFFF_FFFEL), videoSsrc)
+        // The audio section stays when the client wants no sound, inactive (PROTOCOL.md 5).
+        .audioActive(audioWanted)
+        .ssrcs(audioSsrc, videoSsrc)
         .cname(peerId)
         .includeDataChannel(false)
         .build());
@@ -171,6 +185,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         .onMessage(AddRemoteCandidate.class, this::onAddRemoteCandidate)
         .onMessage(TransportChanged.class, this::onTransportChanged)
         .onMessage(FrameEncoded.class, this::onFrameEncoded)
+        .onMessage(AudioEncoded.class, this::onAudioEncoded)
         .onMessage(RtcpArrived.class, this::onRtcp)
         .onMessage(SendReports.class, this::onSendReports)
         .onMessage(GetStats.class, this::onGetStats)
@@ -193,6 +208,11 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     VideoCodec codec = VideoCodec.parse(negotiated.videoCodec().name());
     sender = new VideoSender(codec, videoSsrc, negotiated.videoCodec().payloadType(),
         negotiated.absSendTimeId().orElse(0), resources.packetHistorySize(), random, this::sendRtp);
+    if (audioWanted && negotiated.audioAccepted()) {
+      // The answer must keep the payload types of the offer (RFC 3264 6.1): Opus is ours.
+      audioSender = new AudioSender(audioSsrc, OfferBuilder.OPUS_PAYLOAD_TYPE, negotiated.absSendTimeId().orElse(0),
+          false, random, transport::sendRtp);
+    }
     transport.applyRemoteDescription(new RemoteDescription(negotiated.remoteIceUfrag(), negotiated.remoteIcePwd(),
         negotiated.remoteFingerprint().toString(), negotiated.dtlsRole(), negotiated.remoteCandidates()));
     getContext().getLog().info("Peer {}: answer applied; sending {} as payload type {}, DTLS {}", peerId, codec,
@@ -223,6 +243,11 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         encoder.tell(new VideoEncoderActor.Subscribe(frameAdapter));
         requestKeyframe(System.nanoTime());
         targetBitrate = limits.clamp(limits.minBitsPerSecond());
+        if (audioSender != null) {
+          audioEncoder = audio.encoder();
+          audioAdapter = getContext().messageAdapter(EncodedAudio.class, AudioEncoded::new);
+          audioEncoder.tell(new AudioEncoderActor.Subscribe(audioAdapter));
+        }
         timers.startTimerAtFixedRate(new SendReports(), REPORT_INTERVAL);
         owner.tell(new Connected(peerId, sender.codec()));
         return this;
@@ -242,6 +267,13 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     }
     if (!sender.send(encoded.frame(), System.nanoTime()) && sender.framesSkippedBeforeKeyframe() % 30 == 1) {
       requestKeyframe(System.nanoTime());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAudioEncoded(AudioEncoded encoded) {
+    if (audioSender != null && state == WebRtcTransport.State.CONNECTED) {
+      audioSender.send(encoded.audio(), System.nanoTime());
     }
     return this;
   }
@@ -299,6 +331,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private void onReportBlocks(List<ReportBlock> blocks) {
     long arrivalNtp = NtpTime.fromEpochNanos(epochNanos());
     for (ReportBlock block : blocks) {
+      if (block.ssrc() == audioSsrc && audioEncoder != null) {
+        // Opus adds in-band FEC in proportion to the loss the receiver reports (RFC 6716 2.1.7).
+        audioEncoder.tell(new AudioEncoderActor.SetExpectedPacketLoss(block.fractionLost() * 100 / 256));
+      }
       if (block.ssrc() != videoSsrc) continue;
       lastFractionLost = block.fractionLost();
       OptionalLong rtt = block.roundTripNanos(arrivalNtp);
@@ -315,13 +351,19 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
 
   private Behavior<Command> onSendReports(SendReports tick) {
     if (sender == null) return this;
-    SenderReports.create(sender.stream(), epochNanos()).ifPresent(report -> {
-      List<RtcpPacket> compound = new ArrayList<>(2);
-      compound.add(report);
-      compound.add(SourceDescription.ofCname(videoSsrc, peerId));
-      transport.sendRtcp(RtcpCompound.write(compound));
-    });
+    long now = epochNanos();
+    SenderReports.create(sender.stream(), now).ifPresent(report -> sendReport(report, videoSsrc));
+    if (audioSender != null) {
+      SenderReports.create(audioSender.stream(), now).ifPresent(report -> sendReport(report, audioSsrc));
+    }
     return this;
+  }
+
+  private void sendReport(SenderReport report, long ssrc) {
+    List<RtcpPacket> compound = new ArrayList<>(2);
+    compound.add(report);
+    compound.add(SourceDescription.ofCname(ssrc, peerId));
+    transport.sendRtcp(RtcpCompound.write(compound));
   }
 
   private Behavior<Command> onGetStats(GetStats query) {
@@ -336,7 +378,8 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         sender == null ? 0 : sender.stream().packetsSent(), sender == null ? 0 : sender.stream().octetsSent(),
         droppedBySimulatedLoss, nacksReceived, packetsNacked, sender == null ? 0 : sender.retransmitted(),
         sender == null ? 0 : sender.retransmitMisses(), plisReceived, firsReceived, keyframesRequested, lastRembBps,
-        targetBitrate, lastFractionLost, lastRoundTripMillis, rtcpMalformed, transport.counters());
+        targetBitrate, lastFractionLost, lastRoundTripMillis, rtcpMalformed,
+        audioSender == null ? 0 : audioSender.packetsSent(), transport.counters());
   }
 
   private Behavior<Command> onStop(Stop stop) {
@@ -353,6 +396,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     if (encoder != null && frameAdapter != null) {
       encoder.tell(new VideoEncoderActor.Unsubscribe(frameAdapter));
       video.release(sender.codec());
+    }
+    if (audioEncoder != null && audioAdapter != null) {
+      audioEncoder.tell(new AudioEncoderActor.Unsubscribe(audioAdapter));
+      audio.release();
     }
     transport.close();
     return this;

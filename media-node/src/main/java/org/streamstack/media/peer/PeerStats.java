@@ -25,4 +25,5 @@ public record PeerStats(
     int lastFractionLost,
     long lastRoundTripMillis,
     long rtcpMalformed,
+    long audioPacketsSent,
     TransportCounters transport) {}

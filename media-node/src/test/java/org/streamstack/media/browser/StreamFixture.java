@@ -38,11 +38,19 @@ final class StreamFixture implements AutoCloseable {
 
   /** Creates a session, runs the synthetic instance on its instance socket and opens the page on it. */
   String startSession(String codec) {
+    return startSession(codec, Map.of());
+  }
+
+  /** As {@link #startSession(String)}, with more query parameters for the page (speaker, channels). */
+  String startSession(String codec, Map<String, String> page) {
     String sessionId = gateway.createSession(token, Map.of("app", "demo")).path("id").asText();
     String clientUrl = gateway.api.get("/1.0/sessions/" + sessionId + "/connect", token).json()
         .path("metadata").path("url").asText();
     instance = media.startSyntheticInstance(sessionId, gateway.instanceSocketUrl(sessionId), 1280, 720, 30);
-    browser.openClient(Map.of("ws", clientUrl, "codecs", codec));
+    java.util.Map<String, String> query = new java.util.LinkedHashMap<>(page);
+    query.put("ws", clientUrl);
+    query.put("codecs", codec);
+    browser.openClient(query);
     return sessionId;
   }
 

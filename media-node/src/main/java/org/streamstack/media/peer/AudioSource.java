@@ -1,0 +1,14 @@
+package org.streamstack.media.peer;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.streamstack.media.audio.AudioEncoderActor;
+
+/** An instance's sound, encoded to Opus while at least one peer listens. */
+public interface AudioSource {
+
+  /** The Opus encoder; it encodes while at least one peer uses it. */
+  ActorRef<AudioEncoderActor.Command> encoder();
+
+  /** The peer no longer listens. */
+  void release();
+}
