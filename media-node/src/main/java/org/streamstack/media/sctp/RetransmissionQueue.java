@@ -70,6 +70,7 @@ final class RetransmissionQueue {
     private long fastRecoveryExit;
     private int marked;
     private long abandonedMessages;
+    private boolean sentData;
     private long lastDataSentAt;
 
     RetransmissionQueue(int localInitialTsn, int peerReceiverWindow, int mtu, boolean partialReliability) {
@@ -108,6 +109,7 @@ final class RetransmissionQueue {
         flightSize += o.size();
         outstandingBytes += o.size();
         peerRwnd = Math.max(0, peerRwnd - o.size());
+        sentData = true;
         lastDataSentAt = now;
         return chunk;
     }
@@ -351,7 +353,7 @@ final class RetransmissionQueue {
      * RFC 7.2.1: after an idle period longer than RTO, cwnd decays to max(cwnd / 2, 4 * MTU) per RTO.
      */
     void decayIfIdle(long now, long rto) {
-        if (!outstanding.isEmpty() || lastDataSentAt == 0 || now - lastDataSentAt <= rto) {
+        if (!outstanding.isEmpty() || !sentData || now - lastDataSentAt <= rto) {
             return;
         }
         long periods = (now - lastDataSentAt) / rto;

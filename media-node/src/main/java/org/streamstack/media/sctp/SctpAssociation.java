@@ -46,8 +46,8 @@ import java.util.random.RandomGenerator;
  *   last DATA chunk carries the I bit (RFC 7053), which Chromium's dcsctp honours: its SACK comes
  *   at once instead of after 200 ms, keeping RTT samples honest. (3) A tail-loss probe in the
  *   spirit of RFC 8985 7: with data outstanding and nothing new to send, once 2 x SRTT (at least
- *   20 ms) pass without progress, the earliest unacknowledged chunk is sent again, once per
- *   episode, without touching cwnd; T3 stays as the backstop.</li>
+ *   20 ms; only after a first RTT sample) pass without progress, the earliest unacknowledged chunk
+ *   is sent again, once per episode, without touching cwnd; T3 stays as the backstop.</li>
  *   <li>Partial reliability (RFC 3758): with FORWARD-TSN negotiated, messages sent with a
  *   {@link Reliability} are abandoned past their retransmission or lifetime limit and the peer is
  *   moved past them with FORWARD TSN; a received FORWARD TSN (with or without stream entries)
@@ -63,7 +63,8 @@ import java.util.random.RandomGenerator;
  *   {@link SctpSettings#heartbeatIntervalMillis()} of silence from the peer.</li>
  *   <li>Bad input (8.4, 8.5): malformed packets, a wrong verification tag or a forged cookie are
  *   dropped and counted, never thrown; unknown chunk types follow the upper two bits of their
- *   type (3.2).</li>
+ *   type (3.2). Ports are not checked: a DTLS session carries exactly one association (RFC 8261
+ *   5), which the verification tag identifies.</li>
  * </ul>
  */
 public final class SctpAssociation {
@@ -953,12 +954,13 @@ public final class SctpAssociation {
         t3At = now + rto.backedOff(t3Backoff); // E2, E3
     }
 
+    /** Until an RTT is measured the probe would be no earlier than T3, which then does the job alone. */
     private void armProbe() {
-        if (!settings.tailLossProbe() || probeSent || rtx == null || !rtx.hasUnacked() || !sendQueue.isEmpty()) {
+        if (!settings.tailLossProbe() || probeSent || rtx == null || !rto.measured() || !rtx.hasUnacked()
+                || !sendQueue.isEmpty()) {
             return;
         }
-        long timeout = rto.measured() ? Math.max(MIN_PROBE_TIMEOUT_MILLIS, (long) Math.ceil(2 * rto.srtt())) : rto.rto();
-        long at = now + timeout;
+        long at = now + Math.max(MIN_PROBE_TIMEOUT_MILLIS, (long) Math.ceil(2 * rto.srtt()));
         probeAt = at < t3At ? at : NO_TIMEOUT;
     }
 

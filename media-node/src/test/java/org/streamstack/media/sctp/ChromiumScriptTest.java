@@ -470,6 +470,24 @@ class ChromiumScriptTest {
         assertEquals(2, peer.association.counters().messagesAbandoned());
     }
 
+    @Test
+    void anyMonotonicClockWillDoEvenANegativeOne() {
+        ScriptedPeer peer = new ScriptedPeer(SETTINGS);
+        peer.now = -7_000_000_000L; // System.nanoTime() / 1_000_000 may well be negative
+        peer.handshake(1 << 20);
+        peer.association.send(1, 51, bytes("tick"), true, peer.now);
+        DataChunk sent = peer.chunks(DataChunk.class).get(0);
+        peer.takeAll();
+        peer.advance(SETTINGS.rtoInitialMillis()); // no ack: T3 (the probe needs an RTT sample first)
+        assertEquals(sent.tsn(), peer.chunks(DataChunk.class).get(0).tsn());
+        peer.ackAll(1 << 20);
+        peer.send(peer.data(0, 0, 51, false, true, true, bytes("tock")));
+        peer.advance(SETTINGS.delayedAckMillis());
+        assertEquals(1, peer.chunks(SackChunk.class).size());
+        assertEquals(List.of("tock"), texts(peer.messages));
+        assertTrue(peer.association.isEstablished());
+    }
+
     static List<String> texts(List<Peer.Message> messages) {
         List<String> texts = new ArrayList<>();
         for (Peer.Message m : messages) {
