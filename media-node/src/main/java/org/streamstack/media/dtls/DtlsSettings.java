@@ -43,6 +43,15 @@ public record DtlsSettings(int sendLimit, Duration handshakeTimeout, Duration in
         return new DtlsSettings(1150, Duration.ofSeconds(20), Duration.ofMillis(500), DEFAULT_SRTP_PROFILES, 256);
     }
 
+    /**
+     * The largest application data (an SCTP packet) that fits one record within {@link #sendLimit}
+     * whatever cipher suite is chosen: 13 bytes of record header (RFC 6347 4.1) and at most 64 of
+     * IV, MAC and padding (AES-CBC with HMAC-SHA256: 16 + 32 + 16); AES-GCM needs 24.
+     */
+    public int applicationDataLimit() {
+        return sendLimit - 13 - 64;
+    }
+
     public DtlsSettings withSrtpProfiles(List<SrtpProfile> profiles) {
         return new DtlsSettings(sendLimit, handshakeTimeout, initialRetransmit, profiles, receiveQueueCapacity);
     }

@@ -28,6 +28,8 @@ import org.streamstack.media.signaling.SignalingLink;
 import org.streamstack.media.video.BitrateLimits;
 import org.streamstack.media.video.VideoCodec;
 import org.streamstack.media.video.VideoFrame;
+import org.streamstack.protocol.control.ControlMessage;
+import org.streamstack.protocol.control.ControlMessages;
 import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
@@ -203,10 +205,30 @@ public final class SyntheticInstance extends AbstractBehavior<SyntheticInstance.
         "peer-" + peersStarted);
   }
 
+  /**
+   * What the synthetic application does with its client: input moves its cursor and changes its
+   * colours; out-of-band messages and named-channel data are echoed back unchanged, so that a
+   * client can measure the round trip through the application.
+   */
   private Behavior<Command> onPeerEvent(FromPeer event) {
-    if (event.event() instanceof Peer.Ended ended && ended.peerId().equals(peerId)) {
-      peer = null;
-      peerId = null;
+    Peer.Event peerEvent = event.event();
+    if (peerEvent instanceof Peer.Ended ended) {
+      if (ended.peerId().equals(peerId)) {
+        peer = null;
+        peerId = null;
+      }
+    } else if (peerEvent instanceof Peer.ControlFromClient control && control.peerId().equals(peerId)) {
+      if (control.message() instanceof ControlMessage.OutOfBand outOfBand) {
+        String data = outOfBand.data() == null ? "null" : outOfBand.data();
+        peer.tell(new Peer.SendControl(ControlMessages.toClient(outOfBand.type(), data)));
+      } else {
+        application.apply(control.message());
+      }
+    } else if (peerEvent instanceof Peer.ChannelMessage message && message.peerId().equals(peerId)) {
+      peer.tell(new Peer.SendOnChannel(message.label(), message.data(), message.text()));
+    } else if (peerEvent instanceof Peer.ClientLeft left) {
+      getContext().getLog().info("Instance {}: client of peer {} left: {}", setup.instanceId(), left.peerId(),
+          left.reason());
     }
     return this;
   }

@@ -18,7 +18,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.streamstack.media.audio.AudioEncoderActor;
 import org.streamstack.media.audio.AudioSender;
 import org.streamstack.media.audio.EncodedAudio;
+import org.streamstack.media.dcep.DataChannel;
+import org.streamstack.media.dcep.DataChannels;
 import org.streamstack.media.encoder.VideoEncoderActor;
+import org.streamstack.media.sctp.CloseReason;
+import org.streamstack.media.sctp.SctpAssociation;
+import org.streamstack.media.sctp.SctpSettings;
+import org.streamstack.protocol.control.ControlMessage;
+import org.streamstack.protocol.control.ControlMessages;
+import org.streamstack.protocol.control.MalformedControlMessageException;
 import org.streamstack.media.rtcp.FullIntraRequest;
 import org.streamstack.media.rtcp.GenericNack;
 import org.streamstack.media.rtcp.MalformedRtcpException;
@@ -50,7 +58,9 @@ import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
  * One browser connected to an instance: offers (PROTOCOL.md 5), applies the answer and trickled
- * candidates, and once DTLS is up sends the instance's video. RTCP from the browser drives the
+ * candidates, and once DTLS is up sends the instance's video and sound and carries its data
+ * channels: input on {@code control} (PROTOCOL.md 6) and opaque data on named channels go to the
+ * owner, the application's messages come back. RTCP from the browser drives the
  * sender: PLI and FIR ask the encoder for a keyframe (RFC 4585 6.3.1, RFC 5104 4.3.1), NACK is
  * answered from the packet history (RFC 4585 6.2.1), REMB sets the encoder's target bitrate within
  * the stream's limits; sender reports pair NTP and RTP time at their own send time (RFC 3550 6.4.1).
@@ -67,6 +77,16 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   public record GetStats(ActorRef<PeerStats> replyTo) implements Command {}
 
   public record Stop(String reason) implements Command {}
+
+  /** A message from the application to the client, on {@code control} (PROTOCOL.md 6). */
+  public record SendControl(String json) implements Command {}
+
+  /** Opaque data from the application to the client on a named channel. */
+  public record SendOnChannel(String label, byte[] data, boolean text) implements Command {}
+
+  private record ApplicationDataArrived(byte[] data) implements Command {}
+
+  private record SctpTimer() implements Command {}
 
   private record TransportChanged(WebRtcTransport.State state, String reason) implements Command {}
 
@@ -85,7 +105,17 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
 
   public record Ended(String peerId, String reason) implements Event {}
 
+  /** A control message from the client: input, or an out-of-band message for the application. */
+  public record ControlFromClient(String peerId, ControlMessage message) implements Event {}
+
+  /** Opaque data from the client on a named channel. */
+  public record ChannelMessage(String peerId, String label, byte[] data, boolean text) implements Event {}
+
+  /** The client said it is leaving ({@code stream::disconnect}) or its data channels died. */
+  public record ClientLeft(String peerId, String reason) implements Event {}
+
   private static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
+  private static final String SCTP_TIMER = "sctp";
   private static final long KEYFRAME_REQUEST_SPACING_NANOS = Duration.ofMillis(250).toNanos();
 
   private final String peerId;
@@ -97,6 +127,15 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private AudioSender audioSender;
   private ActorRef<AudioEncoderActor.Command> audioEncoder;
   private ActorRef<EncodedAudio> audioAdapter;
+  private DataChannels channels;
+  private DataChannel control;
+  private final java.util.Map<String, DataChannel> namedChannels = new java.util.HashMap<>();
+  private long controlIn;
+  private long controlOut;
+  private long controlMalformed;
+  private long channelIn;
+  private long channelOut;
+  private boolean clientLeft;
   private final Consumer<String> signaling;
   private final ActorRef<Event> owner;
   private final TimerScheduler<Command> timers;
@@ -154,6 +193,11 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
           public void onRtcp(byte[] rtcp) {
             self.tell(new RtcpArrived(rtcp));
           }
+
+          @Override
+          public void onApplicationData(byte[] data) {
+            self.tell(new ApplicationDataArrived(data));
+          }
         });
     this.videoSsrc = 1L + random.nextLong(0xFFFF_FFFEL);
     this.audioSsrc = 1L + random.nextLong(0xFFFF_FFFEL);
@@ -167,7 +211,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         .audioActive(audioWanted)
         .ssrcs(audioSsrc, videoSsrc)
         .cname(peerId)
-        .includeDataChannel(false)
+        .includeDataChannel(true)
         .build());
     signaling.accept(SignalingMessage.offer(offer.description().toString()));
     for (IceCandidate candidate : candidates) {
@@ -188,6 +232,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         .onMessage(AudioEncoded.class, this::onAudioEncoded)
         .onMessage(RtcpArrived.class, this::onRtcp)
         .onMessage(SendReports.class, this::onSendReports)
+        .onMessage(ApplicationDataArrived.class, this::onApplicationData)
+        .onMessage(SctpTimer.class, timer -> afterSctp(() -> channels.handleTimeout(nowMillis())))
+        .onMessage(SendControl.class, this::onSendControl)
+        .onMessage(SendOnChannel.class, this::onSendOnChannel)
         .onMessage(GetStats.class, this::onGetStats)
         .onMessage(Stop.class, this::onStop)
         .onSignal(PostStop.class, signal -> onPostStop())
@@ -212,6 +260,11 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
       // The answer must keep the payload types of the offer (RFC 3264 6.1): Opus is ours.
       audioSender = new AudioSender(audioSsrc, OfferBuilder.OPUS_PAYLOAD_TYPE, negotiated.absSendTimeId().orElse(0),
           false, random, transport::sendRtp);
+    }
+    if (negotiated.dataChannelAccepted()) {
+      // An SCTP packet larger than one DTLS record can carry would never get through.
+      channels = new DataChannels(SctpSettings.webrtc().withRemotePort(negotiated.remoteSctpPort())
+          .withMaxPacketSize(resources.dtlsSettings().applicationDataLimit()), new ChannelEvents());
     }
     transport.applyRemoteDescription(new RemoteDescription(negotiated.remoteIceUfrag(), negotiated.remoteIcePwd(),
         negotiated.remoteFingerprint().toString(), negotiated.dtlsRole(), negotiated.remoteCandidates()));
@@ -253,6 +306,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         return this;
       }
       case FAILED, CLOSED -> {
+        clientLeaves("transport " + change.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + change.reason());
         return end("transport " + change.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + change.reason());
       }
       default -> {
@@ -269,6 +323,126 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
       requestKeyframe(System.nanoTime());
     }
     return this;
+  }
+
+  // --- data channels (SCTP over DTLS, RFC 8261; DCEP, RFC 8832) --------------------------------
+
+  private Behavior<Command> onApplicationData(ApplicationDataArrived arrived) {
+    if (channels == null) return this;
+    return afterSctp(() -> channels.receive(arrived.data(), nowMillis()));
+  }
+
+  private Behavior<Command> onSendControl(SendControl send) {
+    if (channels == null || control == null) {
+      getContext().getLog().debug("Peer {}: no control channel yet, a message to the client dropped", peerId);
+      return this;
+    }
+    controlOut++;
+    return afterSctp(() -> channels.send(control, send.json(), nowMillis()));
+  }
+
+  private Behavior<Command> onSendOnChannel(SendOnChannel send) {
+    DataChannel channel = namedChannels.get(send.label());
+    if (channels == null || channel == null) return this;
+    channelOut++;
+    return afterSctp(() -> {
+      if (send.text()) {
+        channels.send(channel, new String(send.data(), java.nio.charset.StandardCharsets.UTF_8), nowMillis());
+      } else {
+        channels.send(channel, send.data(), nowMillis());
+      }
+    });
+  }
+
+  /** Runs one SCTP step and arms the timer for its next deadline (the association is sans-IO). */
+  private Behavior<Command> afterSctp(Runnable step) {
+    if (channels == null) return this;
+    step.run();
+    long next = channels.nextTimeout();
+    if (next == SctpAssociation.NO_TIMEOUT) {
+      timers.cancel(SCTP_TIMER);
+    } else {
+      timers.startSingleTimer(SCTP_TIMER, new SctpTimer(), Duration.ofMillis(Math.max(0, next - nowMillis())));
+    }
+    return this;
+  }
+
+  /** Called inside DataChannels calls, on this actor's thread. */
+  private final class ChannelEvents implements DataChannels.Listener {
+    @Override
+    public void onPacket(byte[] packet) {
+      transport.sendApplicationData(packet);
+    }
+
+    @Override
+    public void onChannelOpened(DataChannel channel) {
+      getContext().getLog().info("Peer {}: data channel '{}' open (stream {})", peerId, channel.label(), channel.id());
+      if (channel.label().equals("control")) {
+        control = channel;
+      } else {
+        namedChannels.put(channel.label(), channel);
+      }
+    }
+
+    @Override
+    public void onTextMessage(DataChannel channel, String text) {
+      if (channel.equals(control)) {
+        onControlMessage(text);
+      } else {
+        channelIn++;
+        owner.tell(new ChannelMessage(peerId, channel.label(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), true));
+      }
+    }
+
+    @Override
+    public void onBinaryMessage(DataChannel channel, byte[] data) {
+      if (channel.equals(control)) {
+        controlMalformed++;
+        return;
+      }
+      channelIn++;
+      owner.tell(new ChannelMessage(peerId, channel.label(), data, false));
+    }
+
+    @Override
+    public void onChannelClosed(DataChannel channel) {
+      getContext().getLog().info("Peer {}: data channel '{}' closed", peerId, channel.label());
+      if (channel.equals(control)) control = null;
+      namedChannels.remove(channel.label());
+    }
+
+    @Override
+    public void onAssociationClosed(CloseReason reason, String detail) {
+      getContext().getLog().info("Peer {}: SCTP association closed ({}: {})", peerId, reason, detail);
+      clientLeaves("data channels closed: " + reason + (detail == null ? "" : " " + detail));
+    }
+  }
+
+  private void onControlMessage(String text) {
+    ControlMessage message;
+    try {
+      message = ControlMessages.parse(text);
+    } catch (MalformedControlMessageException e) {
+      controlMalformed++;
+      getContext().getLog().debug("Peer {}: dropped a malformed control message: {}", peerId, e.getMessage());
+      return;
+    }
+    controlIn++;
+    if (message instanceof ControlMessage.StreamDisconnect) {
+      clientLeaves("the client sent stream::disconnect");
+    } else {
+      owner.tell(new ControlFromClient(peerId, message));
+    }
+  }
+
+  private void clientLeaves(String reason) {
+    if (clientLeft) return;
+    clientLeft = true;
+    owner.tell(new ClientLeft(peerId, reason));
+  }
+
+  private static long nowMillis() {
+    return System.nanoTime() / 1_000_000L;
   }
 
   private Behavior<Command> onAudioEncoded(AudioEncoded encoded) {
@@ -379,7 +553,8 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         droppedBySimulatedLoss, nacksReceived, packetsNacked, sender == null ? 0 : sender.retransmitted(),
         sender == null ? 0 : sender.retransmitMisses(), plisReceived, firsReceived, keyframesRequested, lastRembBps,
         targetBitrate, lastFractionLost, lastRoundTripMillis, rtcpMalformed,
-        audioSender == null ? 0 : audioSender.packetsSent(), transport.counters());
+        audioSender == null ? 0 : audioSender.packetsSent(), controlIn, controlOut, controlMalformed, channelIn,
+        channelOut, channels == null ? null : channels.association().counters(), transport.counters());
   }
 
   private Behavior<Command> onStop(Stop stop) {

@@ -1,5 +1,6 @@
 package org.streamstack.media.peer;
 
+import org.streamstack.media.sctp.SctpCounters;
 import org.streamstack.media.transport.TransportCounters;
 
 /** What one peer has done so far: the figures a test, a log line or a metric reads. */
@@ -26,4 +27,10 @@ public record PeerStats(
     long lastRoundTripMillis,
     long rtcpMalformed,
     long audioPacketsSent,
+    long controlMessagesIn,
+    long controlMessagesOut,
+    long controlMessagesMalformed,
+    long channelMessagesIn,
+    long channelMessagesOut,
+    SctpCounters sctp,
     TransportCounters transport) {}

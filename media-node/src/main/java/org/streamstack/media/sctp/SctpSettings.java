@@ -67,6 +67,14 @@ public record SctpSettings(int localPort, int remotePort, int receiveWindow, int
                 cookieLifetimeMillis);
     }
 
+    /** With packets no larger than {@code bytes}: what one DTLS record can carry (RFC 8261 5). */
+    public SctpSettings withMaxPacketSize(int bytes) {
+        return new SctpSettings(localPort, remotePort, receiveWindow, outboundStreams, inboundStreams, bytes,
+                rtoInitialMillis, rtoMinMillis, rtoMaxMillis, maxTimerBackoffMillis, maxRetransmissions,
+                maxInitRetransmissions, delayedAckMillis, maxBurst, tailLossProbe, heartbeatIntervalMillis,
+                cookieLifetimeMillis);
+    }
+
     public SctpSettings withTailLossProbe(boolean enabled) {
         return new SctpSettings(localPort, remotePort, receiveWindow, outboundStreams, inboundStreams, maxPacketSize,
                 rtoInitialMillis, rtoMinMillis, rtoMaxMillis, maxTimerBackoffMillis, maxRetransmissions,

@@ -81,12 +81,19 @@ final class StreamFixture implements AutoCloseable {
     return repeats;
   }
 
-  PeerStats peerStats() throws Exception {
-    Optional<ActorRef<Peer.Command>> peer = AskPattern.<SyntheticInstance.Command, Optional<ActorRef<Peer.Command>>>ask(
-        instance, SyntheticInstance.GetPeer::new, Duration.ofSeconds(5), media.system().scheduler())
-        .toCompletableFuture().get();
-    return AskPattern.<Peer.Command, PeerStats>ask(peer.orElseThrow(), Peer.GetStats::new, Duration.ofSeconds(5),
-        media.system().scheduler()).toCompletableFuture().get();
+  PeerStats peerStats() {
+    try {
+      Optional<ActorRef<Peer.Command>> peer = AskPattern.<SyntheticInstance.Command, Optional<ActorRef<Peer.Command>>>ask(
+          instance, SyntheticInstance.GetPeer::new, Duration.ofSeconds(5), media.system().scheduler())
+          .toCompletableFuture().get();
+      return AskPattern.<Peer.Command, PeerStats>ask(peer.orElseThrow(), Peer.GetStats::new, Duration.ofSeconds(5),
+          media.system().scheduler()).toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the peer did not answer", e);
+    }
   }
 
   @Override
