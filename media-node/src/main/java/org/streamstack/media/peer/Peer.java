@@ -223,6 +223,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         encoder.tell(new VideoEncoderActor.Subscribe(frameAdapter));
         requestKeyframe(System.nanoTime());
         targetBitrate = limits.clamp(limits.minBitsPerSecond());
+        // The encoder outlives its peers (a new client replaces the connected one): it may still run
+        // at the last peer's REMB target. Without this, a first REMB at or near the minimum (the
+        // usual start) counts as "no change" and the stale, higher target stays.
+        encoder.tell(new VideoEncoderActor.SetTargetBitrate(targetBitrate));
         timers.startTimerAtFixedRate(new SendReports(), REPORT_INTERVAL);
         owner.tell(new Connected(peerId, sender.codec()));
         return this;

@@ -41,9 +41,12 @@ class ChromiumVideoTest {
   void start() throws Exception {
     gateway = RunningNode.standalone();
     token = gateway.createAccount("video");
+    // ice4j's settings are JVM-wide and fixed by the first port opened: the same consent interval
+    // as TestPorts.loopback(), or the ICE, transport and peer tests after this one cannot open theirs.
     media = MediaNode.start(ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = 0
         streamstack.media.ice.bind-addresses = ["127.0.0.1"]
+        streamstack.media.ice.consent-check-interval = 300ms
         """));
     browser = new HeadlessChromium();
   }

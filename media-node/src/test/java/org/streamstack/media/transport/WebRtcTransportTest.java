@@ -56,7 +56,7 @@ class WebRtcTransportTest {
         port.close();
     }
 
-    static final class Events implements WebRtcTransport.Listener {
+    static class Events implements WebRtcTransport.Listener {
         final CompletableFuture<String> connected = new CompletableFuture<>();
         final CompletableFuture<String> ended = new CompletableFuture<>();
         final BlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
@@ -153,6 +153,48 @@ class WebRtcTransportTest {
             assertEquals(1, node.in(PacketKind.RTCP));
             assertTrue(node.in(PacketKind.DTLS) > 0 && node.out(PacketKind.DTLS) > 0);
             assertEquals(20, s.browser.counters().in(PacketKind.RTP));
+        }
+    }
+
+    /**
+     * As DTLS server the node completes its handshake first (its Finished is the last flight, RFC 6347
+     * 4.2.4) and may send media at once; as client the browser side must not drop what arrives before it
+     * has processed that Finished.
+     */
+    @Test
+    void mediaSentTheMomentTheServerConnectsReachesTheClient() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            AtomicReference<WebRtcTransport> nodeRef = new AtomicReference<>();
+            Events nodeEvents = new Events() {
+                @Override
+                public void onStateChanged(WebRtcTransport.State state, String reason) {
+                    if (state == WebRtcTransport.State.CONNECTED) {
+                        for (int seq = 0; seq < 5; seq++) {
+                            nodeRef.get().sendRtp(rtp(seq, 0x1234ABCD, 1000));
+                        }
+                        nodeRef.get().sendRtcp(receiverReport(0x1234ABCD));
+                    }
+                    super.onStateChanged(state, reason);
+                }
+            };
+            Events browserEvents = new Events();
+            try (WebRtcTransport node = WebRtcTransport.offerer(port, IceSettings.defaults(), NODE_CERT, DtlsSettings.defaults(), nodeEvents);
+                 WebRtcTransport browser = new WebRtcTransport(l -> IceTransport.dedicated(LOOPBACK, IceTransport.Role.CONTROLLED,
+                         IceSettings.defaults(), l), BROWSER_CERT, DtlsSettings.defaults(), browserEvents)) {
+                nodeRef.set(node);
+                browser.applyRemoteDescription(new RemoteDescription(node.localUfrag(), node.localPassword(),
+                        node.localFingerprint(), DtlsRole.CLIENT, node.localCandidates()));
+                node.applyRemoteDescription(new RemoteDescription(browser.localUfrag(), browser.localPassword(),
+                        browser.localFingerprint(), DtlsRole.SERVER, browser.localCandidates()));
+                browserEvents.connected.get(15, TimeUnit.SECONDS);
+                for (int seq = 0; seq < 5; seq++) {
+                    byte[] got = browserEvents.rtp.poll(5, TimeUnit.SECONDS);
+                    assertNotNull(got, "round " + round + ": RTP " + seq + " lost; " + browser.counters());
+                    assertArrayEquals(rtp(seq, 0x1234ABCD, 1000), got);
+                }
+                assertNotNull(browserEvents.rtcp.poll(5, TimeUnit.SECONDS), "round " + round + ": RTCP lost");
+                assertEquals(0, browser.counters().transportDrops().get(WebRtcTransport.Drop.SRTP_NOT_READY_IN));
+            }
         }
     }
 
