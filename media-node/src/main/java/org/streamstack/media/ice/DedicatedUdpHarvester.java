@@ -46,6 +46,9 @@ final class DedicatedUdpHarvester extends AbstractCandidateHarvester {
     public Collection<LocalCandidate> harvest(Component component) {
         try {
             MultiplexingDatagramSocket socket = new MultiplexingDatagramSocket(0, bindAddress);
+            // As for the shared port's sockets: the 208 KiB Linux default overflows under a burst (a
+            // keyframe of 150 packets arriving while the reader thread waits for a core).
+            socket.setReceiveBufferSize(IceUdpPort.receiveBufferBytes());
             HostCandidate host = new HostCandidate(new IceUdpSocketWrapper(socket), component, Transport.UDP);
             component.addLocalCandidate(host);
             host.getStunStack().addSocket(host.getStunSocket(null));

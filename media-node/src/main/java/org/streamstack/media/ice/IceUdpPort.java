@@ -112,6 +112,17 @@ public final class IceUdpPort implements AutoCloseable {
         }
     }
 
+    /**
+     * The SO_RCVBUF of this JVM's ICE sockets: what the first port set for ice4j's, else the default.
+     * Sockets ice4j does not make (dedicated candidates) take it from here.
+     */
+    static int receiveBufferBytes() {
+        synchronized (CONFIG_LOCK) {
+            return appliedJvmSettings == null ? IceUdpPortSettings.DEFAULT_RECEIVE_BUFFER_BYTES
+                    : (Integer) appliedJvmSettings.get(0);
+        }
+    }
+
     /** The shared port number. */
     public int port() {
         return port;

@@ -85,6 +85,19 @@ public final class MediaNode implements AutoCloseable {
     return system;
   }
 
+  /** What every peer of this node shares; for peers run without an instance (the setup benchmark). */
+  public PeerResources peerResources() {
+    return resources;
+  }
+
+  public EncoderSelection encoderSelection() {
+    return encoders;
+  }
+
+  public MediaNodeSettings settings() {
+    return settings;
+  }
+
   /** The UDP port every peer of this node uses. */
   public int udpPort() {
     return udpPort.port();

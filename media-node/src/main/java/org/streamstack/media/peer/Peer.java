@@ -296,6 +296,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         encoder.tell(new VideoEncoderActor.Subscribe(frameAdapter));
         requestKeyframe(System.nanoTime());
         targetBitrate = limits.clamp(limits.minBitsPerSecond());
+        // The encoder outlives its peers (a new client replaces the connected one): it may still run
+        // at the last peer's REMB target. Without this, a first REMB at or near the minimum (the
+        // usual start) counts as "no change" and the stale, higher target stays.
+        encoder.tell(new VideoEncoderActor.SetTargetBitrate(targetBitrate));
         if (audioSender != null) {
           audioEncoder = audio.encoder();
           audioAdapter = getContext().messageAdapter(EncodedAudio.class, AudioEncoded::new);
@@ -474,7 +478,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
       if (packet instanceof GenericNack nack && nack.mediaSsrc() == videoSsrc && sender != null) {
         nacksReceived++;
         packetsNacked += nack.lostSequenceNumbers().size();
-        sender.retransmit(nack.lostSequenceNumbers(), now);
+        sender.retransmit(nack.lostSequenceNumbers());
       } else if (packet instanceof PictureLossIndication pli && pli.mediaSsrc() == videoSsrc) {
         plisReceived++;
         requestKeyframe(now);

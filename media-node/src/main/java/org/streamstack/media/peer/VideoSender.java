@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.streamstack.media.rtp.H264Packetizer;
-import org.streamstack.media.rtp.MalformedPacketException;
 import org.streamstack.media.rtp.PacketHistory;
 import org.streamstack.media.rtp.RtpPacket;
 import org.streamstack.media.rtp.RtpStream;
@@ -74,21 +73,21 @@ public final class VideoSender {
     return true;
   }
 
-  /** Sends again, from the history, the packets a NACK names; those no longer kept are counted. */
-  public void retransmit(List<Integer> sequenceNumbers, long nowNanos) {
+  /**
+   * Sends again, from the history, the packets a NACK names; those no longer kept are counted.
+   * They go out byte for byte as first sent, abs-send-time included: SRTP protects a packet of
+   * the same SSRC and index with the same nonce, and AES-GCM under a reused nonce must never see a
+   * different header or payload (RFC 7714 8.1; RFC 3711 9.1). A receiver's delay estimator skips
+   * a packet whose send time is out of order, so the stale time is harmless to it.
+   */
+  public void retransmit(List<Integer> sequenceNumbers) {
     for (int sequenceNumber : sequenceNumbers) {
       Optional<byte[]> kept = history.get(sequenceNumber);
       if (kept.isEmpty()) {
         retransmitMisses++;
         continue;
       }
-      try {
-        RtpPacket packet = RtpPacket.parse(kept.get(), 0, kept.get().length);
-        stream.stampAbsSendTime(packet, nowNanos);
-        if (sink.send(packet.toBytes())) retransmitted++;
-      } catch (MalformedPacketException e) {
-        throw new IllegalStateException("the history holds only packets this sender wrote", e);
-      }
+      if (sink.send(kept.get())) retransmitted++;
     }
   }
 

@@ -40,9 +40,10 @@ import org.streamstack.media.srtp.SrtpSession;
  * later. Sends before ICE has a valid pair are dropped and counted; DTLS retransmits.
  *
  * <p>Threading: {@link Listener#onRtcp} and {@link Listener#onRtp} run on ice4j's socket thread (shared by
- * the node's peers: do not block); {@link Listener#onApplicationData} and the CONNECTED state change on
- * this transport's DTLS thread; other state changes on ice4j or timer threads. All methods may be called
- * from any thread; no exception escapes from incoming traffic.
+ * the node's peers: do not block), except for packets that arrived during our handshake: those are
+ * delivered in order on the DTLS thread right after CONNECTED. {@link Listener#onApplicationData} and the
+ * CONNECTED state change run on this transport's DTLS thread; other state changes on ice4j or timer
+ * threads. All methods may be called from any thread; no exception escapes from incoming traffic.
  */
 public final class WebRtcTransport implements AutoCloseable {
 
@@ -75,7 +76,7 @@ public final class WebRtcTransport implements AutoCloseable {
     public enum Drop {
         /** More DTLS datagrams arrived before the remote description than we keep. */
         EARLY_DTLS_OVERFLOW,
-        /** SRTP/SRTCP arrived before the DTLS handshake produced keys. */
+        /** SRTP/SRTCP arrived before the DTLS handshake produced keys and could not be kept until it did. */
         SRTP_NOT_READY_IN,
         /** An incoming SRTP/SRTCP packet failed to unprotect (see the SRTP failure counters). */
         SRTP_FAILED_IN,
@@ -88,6 +89,12 @@ public final class WebRtcTransport implements AutoCloseable {
     }
 
     private static final int MAX_EARLY_DTLS = 16;
+    /** SRTP/SRTCP kept while our handshake finishes (see {@link #holdUntilKeyed}): a keyframe's burst. */
+    private static final int MAX_EARLY_SRTP = 128;
+
+    /** An SRTP or SRTCP datagram that arrived before our keys. */
+    private record EarlySrtp(PacketKind kind, byte[] datagram) {
+    }
 
     private final IceTransport ice;
     private final DtlsCertificate certificate;
@@ -95,12 +102,15 @@ public final class WebRtcTransport implements AutoCloseable {
     private final Listener listener;
     private final Demultiplexer demux = new Demultiplexer();
     private final List<byte[]> earlyDtls = new ArrayList<>();
+    private final List<EarlySrtp> earlySrtp = new ArrayList<>();
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final Map<PacketKind, LongAdder> out = new EnumMap<>(PacketKind.class);
 
     private volatile DtlsTransport dtls;
     private volatile SrtpSession srtp;
     private volatile SrtpKeys keys;
+    /** Incoming SRTP is unprotected from here on; before, it waits in earlySrtp (guarded by this). */
+    private volatile boolean receiving;
     private volatile State state = State.NEW;
 
     public WebRtcTransport(IceTransportFactory iceFactory, DtlsCertificate certificate, DtlsSettings dtlsSettings,
@@ -259,6 +269,7 @@ public final class WebRtcTransport implements AutoCloseable {
     @Override
     public void close() {
         setState(State.CLOSED, "closed");
+        discardEarlySrtp();
         DtlsTransport t = dtls;
         if (t != null) {
             t.close();
@@ -291,11 +302,13 @@ public final class WebRtcTransport implements AutoCloseable {
     }
 
     private void onSrtcp(byte[] buf, int off, int len) {
-        SrtpSession session = srtp;
-        if (session == null) {
-            drop(Drop.SRTP_NOT_READY_IN);
+        if (!receiving && holdUntilKeyed(PacketKind.RTCP, buf, off, len)) {
             return;
         }
+        unprotectRtcp(srtp, buf, off, len);
+    }
+
+    private void unprotectRtcp(SrtpSession session, byte[] buf, int off, int len) {
         byte[] plain = session.unprotectRtcp(buf, off, len);
         if (plain == null) {
             drop(Drop.SRTP_FAILED_IN);
@@ -305,11 +318,43 @@ public final class WebRtcTransport implements AutoCloseable {
     }
 
     private void onSrtp(byte[] buf, int off, int len) {
-        SrtpSession session = srtp;
-        if (session == null) {
-            drop(Drop.SRTP_NOT_READY_IN);
+        if (!receiving && holdUntilKeyed(PacketKind.RTP, buf, off, len)) {
             return;
         }
+        unprotectRtp(srtp, buf, off, len);
+    }
+
+    /**
+     * Before our keys exist, keeps SRTP/SRTCP that arrives during our handshake, or drops it (counted).
+     * The peer that sends the last flight of the handshake (the DTLS server, RFC 6347 4.2.4: its Finished)
+     * has keys first and may send media at once; its packets can reach our socket thread before our DTLS
+     * thread has processed that Finished, and dropping them lost the start of the first keyframe whenever
+     * we were the DTLS client.
+     *
+     * @return true if the datagram was kept or dropped, false if keys arrived meanwhile: unprotect it now
+     */
+    private boolean holdUntilKeyed(PacketKind kind, byte[] buf, int off, int len) {
+        synchronized (this) {
+            if (receiving) {
+                return false;
+            }
+            // CONNECTED too: between the state change and the flush in onHandshakeComplete, keep the order.
+            boolean handshaking = dtls != null && state != State.FAILED && state != State.CLOSED;
+            if (handshaking && earlySrtp.size() < MAX_EARLY_SRTP) {
+                earlySrtp.add(new EarlySrtp(kind, Arrays.copyOfRange(buf, off, off + len)));
+            } else {
+                drop(Drop.SRTP_NOT_READY_IN);
+            }
+            return true;
+        }
+    }
+
+    private synchronized void discardEarlySrtp() {
+        earlySrtp.forEach(early -> drop(Drop.SRTP_NOT_READY_IN));
+        earlySrtp.clear();
+    }
+
+    private void unprotectRtp(SrtpSession session, byte[] buf, int off, int len) {
         byte[] plain = session.unprotectRtp(buf, off, len);
         if (plain == null) {
             drop(Drop.SRTP_FAILED_IN);
@@ -339,6 +384,7 @@ public final class WebRtcTransport implements AutoCloseable {
 
     private void fail(String reason) {
         if (setState(State.FAILED, reason)) {
+            discardEarlySrtp();
             DtlsTransport t = dtls;
             if (t != null) {
                 t.close();
@@ -372,8 +418,22 @@ public final class WebRtcTransport implements AutoCloseable {
         @Override
         public void onHandshakeComplete(SrtpKeys negotiated) {
             keys = negotiated;
-            srtp = new SrtpSession(negotiated);
+            SrtpSession session = new SrtpSession(negotiated);
+            srtp = session;
             setState(State.CONNECTED, "DTLS-SRTP established with " + negotiated.profile());
+            // What came before the keys goes first, in arrival order: the socket thread waits on this
+            // lock until receiving is set.
+            synchronized (WebRtcTransport.this) {
+                for (EarlySrtp early : earlySrtp) {
+                    if (early.kind() == PacketKind.RTP) {
+                        unprotectRtp(session, early.datagram(), 0, early.datagram().length);
+                    } else {
+                        unprotectRtcp(session, early.datagram(), 0, early.datagram().length);
+                    }
+                }
+                earlySrtp.clear();
+                receiving = true;
+            }
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,7 +57,7 @@ class WebRtcTransportTest {
         port.close();
     }
 
-    static final class Events implements WebRtcTransport.Listener {
+    static class Events implements WebRtcTransport.Listener {
         final CompletableFuture<String> connected = new CompletableFuture<>();
         final CompletableFuture<String> ended = new CompletableFuture<>();
         final BlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
@@ -153,6 +154,86 @@ class WebRtcTransportTest {
             assertEquals(1, node.in(PacketKind.RTCP));
             assertTrue(node.in(PacketKind.DTLS) > 0 && node.out(PacketKind.DTLS) > 0);
             assertEquals(20, s.browser.counters().in(PacketKind.RTP));
+        }
+    }
+
+    /**
+     * As DTLS server the node completes its handshake first (its Finished is the last flight, RFC 6347
+     * 4.2.4) and may send media at once; as client the browser side must not drop what arrives before it
+     * has processed that Finished.
+     */
+    @Test
+    void mediaSentTheMomentTheServerConnectsReachesTheClient() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            AtomicReference<WebRtcTransport> nodeRef = new AtomicReference<>();
+            Events nodeEvents = new Events() {
+                @Override
+                public void onStateChanged(WebRtcTransport.State state, String reason) {
+                    if (state == WebRtcTransport.State.CONNECTED) {
+                        for (int seq = 0; seq < 5; seq++) {
+                            nodeRef.get().sendRtp(rtp(seq, 0x1234ABCD, 1000));
+                        }
+                        nodeRef.get().sendRtcp(receiverReport(0x1234ABCD));
+                    }
+                    super.onStateChanged(state, reason);
+                }
+            };
+            Events browserEvents = new Events();
+            try (WebRtcTransport node = WebRtcTransport.offerer(port, IceSettings.defaults(), NODE_CERT, DtlsSettings.defaults(), nodeEvents);
+                 WebRtcTransport browser = new WebRtcTransport(l -> IceTransport.dedicated(LOOPBACK, IceTransport.Role.CONTROLLED,
+                         IceSettings.defaults(), l), BROWSER_CERT, DtlsSettings.defaults(), browserEvents)) {
+                nodeRef.set(node);
+                browser.applyRemoteDescription(new RemoteDescription(node.localUfrag(), node.localPassword(),
+                        node.localFingerprint(), DtlsRole.CLIENT, node.localCandidates()));
+                node.applyRemoteDescription(new RemoteDescription(browser.localUfrag(), browser.localPassword(),
+                        browser.localFingerprint(), DtlsRole.SERVER, browser.localCandidates()));
+                browserEvents.connected.get(15, TimeUnit.SECONDS);
+                for (int seq = 0; seq < 5; seq++) {
+                    byte[] got = browserEvents.rtp.poll(5, TimeUnit.SECONDS);
+                    assertNotNull(got, "round " + round + ": RTP " + seq + " lost; " + browser.counters());
+                    assertArrayEquals(rtp(seq, 0x1234ABCD, 1000), got);
+                }
+                assertNotNull(browserEvents.rtcp.poll(5, TimeUnit.SECONDS), "round " + round + ": RTCP lost");
+                assertEquals(0, browser.counters().transportDrops().get(WebRtcTransport.Drop.SRTP_NOT_READY_IN));
+            }
+        }
+    }
+
+    /** A keyframe's burst into a dedicated socket whose reader is busy waits in the socket's receive buffer. */
+    @Test
+    void aBurstReachesADedicatedSocketWhoseReaderIsBusy() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        Events nodeEvents = new Events();
+        Events browserEvents = new Events() {
+            @Override
+            public void onRtp(byte[] packet) {
+                super.onRtp(packet);
+                if (busy.getCount() > 0) {
+                    busy.countDown();
+                    try {
+                        Thread.sleep(300); // the reader thread waits for a core
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        try (WebRtcTransport node = WebRtcTransport.offerer(port, IceSettings.defaults(), NODE_CERT, DtlsSettings.defaults(), nodeEvents);
+             WebRtcTransport browser = new WebRtcTransport(l -> IceTransport.dedicated(LOOPBACK, IceTransport.Role.CONTROLLED,
+                     IceSettings.defaults(), l), BROWSER_CERT, DtlsSettings.defaults(), browserEvents)) {
+            browser.applyRemoteDescription(new RemoteDescription(node.localUfrag(), node.localPassword(),
+                    node.localFingerprint(), DtlsRole.CLIENT, node.localCandidates()));
+            node.applyRemoteDescription(new RemoteDescription(browser.localUfrag(), browser.localPassword(),
+                    browser.localFingerprint(), DtlsRole.SERVER, browser.localCandidates()));
+            nodeEvents.connected.get(15, TimeUnit.SECONDS);
+            browserEvents.connected.get(15, TimeUnit.SECONDS);
+            assertTrue(node.sendRtp(rtp(0, 0x1234ABCD, 1100)));
+            assertTrue(busy.await(5, TimeUnit.SECONDS));
+            int burst = 300; // 340 KB: more than the 208 KiB Linux default holds
+            for (int seq = 1; seq <= burst; seq++) {
+                assertTrue(node.sendRtp(rtp(seq, 0x1234ABCD, 1100)));
+            }
+            await(() -> browserEvents.rtp.size() == burst + 1);
         }
     }
 
