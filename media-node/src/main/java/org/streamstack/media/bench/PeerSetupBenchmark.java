@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.streamstack.media.bench.TestBrowser.Milestone;
 import org.streamstack.media.node.MediaNode;
+import org.streamstack.media.peer.AudioSource;
 import org.streamstack.media.peer.Peer;
 import org.streamstack.media.peer.PeerStats;
 import org.streamstack.media.video.BitrateLimits;
@@ -177,7 +178,7 @@ public final class PeerSetupBenchmark {
       browser.nackGenerator(true); // as Chromium, which NACKs gaps within ~20 ms
       long spawned = System.nanoTime();
       ActorRef<Peer.Command> peer = node.system().systemActorOf(
-          Peer.create(peerId, node.peerResources(), settings, video, browser::onSignaling, events), peerId,
+          Peer.create(peerId, node.peerResources(), settings, video, AudioSource.none(), browser::onSignaling, events), peerId,
           Props.empty());
       try {
         long offer = browser.await(Milestone.OFFER, STEP_TIMEOUT);

@@ -11,4 +11,17 @@ public interface AudioSource {
 
   /** The peer no longer listens. */
   void release();
+
+  /** For instances without sound: a peer whose client asks for sound is refused it. */
+  static AudioSource none() {
+    return new AudioSource() {
+      @Override
+      public ActorRef<AudioEncoderActor.Command> encoder() {
+        throw new IllegalStateException("this instance has no sound");
+      }
+
+      @Override
+      public void release() {}
+    };
+  }
 }

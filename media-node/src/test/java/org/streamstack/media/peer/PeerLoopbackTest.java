@@ -78,8 +78,8 @@ class PeerLoopbackTest {
     SrtpSession.warmUp();
     testKit = ActorTestKit.create();
     port = IceUdpPort.open(TestPorts.loopback());
-    resources = new PeerResources(port, IceSettings.defaults(), DtlsCertificate.generate(), DtlsSettings.defaults(),
-        1024, 0);
+    resources = new PeerResources(port, IceSettings.defaults(), TurnRelays.none(), DtlsCertificate.generate(),
+        DtlsSettings.defaults(), 1024, 0);
   }
 
   @AfterAll
@@ -115,7 +115,7 @@ class PeerLoopbackTest {
       this.browser = new TestBrowser(codec, fixture(codec), DtlsSettings.defaults());
       browser.nackGenerator(nack);
       this.events = testKit.createTestProbe();
-      this.peer = testKit.spawn(Peer.create(peerId, resources, settings(codec), video, browser::onSignaling,
+      this.peer = testKit.spawn(Peer.create(peerId, resources, settings(codec), video, AudioSource.none(), browser::onSignaling,
           events.getRef()), peerId);
       try {
         browser.await(Milestone.OFFER, CONNECT);
@@ -442,7 +442,8 @@ class PeerLoopbackTest {
   @ParameterizedTest
   @EnumSource(VideoCodec.class)
   void withFivePercentLossNacksRepairEveryFrame(VideoCodec codec) throws Exception {
-    PeerResources lossy = new PeerResources(resources.udpPort(), resources.iceSettings(), resources.certificate(),
+    PeerResources lossy = new PeerResources(resources.udpPort(), resources.iceSettings(), resources.turn(),
+        resources.certificate(),
         resources.dtlsSettings(), resources.packetHistorySize(), 0.05);
     try (Session s = new Session(codec, lossy, true, null)) {
       s.awaitFrames(120);
