@@ -1,5 +1,6 @@
 package org.streamstack.media.rtcp;
 
+import org.streamstack.media.rtp.BigEndian;
 import java.util.List;
 import java.util.Objects;
 import org.streamstack.media.rtp.MalformedPacketException;

@@ -1,5 +1,6 @@
 package org.streamstack.media.rtcp;
 
+import org.streamstack.media.rtp.BigEndian;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

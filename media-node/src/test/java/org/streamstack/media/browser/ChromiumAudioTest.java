@@ -5,33 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.streamstack.cluster.testing.Await;
 
 /** The synthetic application's 440 Hz tone, as Opus, in real headless Chromium. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChromiumAudioTest {
-
-  private StreamFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new StreamFixture("");
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) fixture.close();
-  }
-
-  @AfterEach
-  void leave() {
-    fixture.endSession();
-  }
+class ChromiumAudioTest extends BrowserTest {
 
   @SuppressWarnings("unchecked")
   private Map<String, Number> audioStats() {

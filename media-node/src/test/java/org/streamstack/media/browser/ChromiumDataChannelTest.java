@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.app.SyntheticApplication;
 
@@ -21,25 +17,7 @@ import org.streamstack.media.app.SyntheticApplication;
  * decodes; the synthetic application echoes out-of-band messages and channel data, which gives
  * the round trip page → application → page. Figures are printed, not asserted.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChromiumDataChannelTest {
-
-  private StreamFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new StreamFixture("");
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) fixture.close();
-  }
-
-  @AfterEach
-  void leave() {
-    fixture.endSession();
-  }
+class ChromiumDataChannelTest extends BrowserTest {
 
   private void startAndWaitForControl() {
     fixture.startSession("VP8", Map.of("channels", "blob"));

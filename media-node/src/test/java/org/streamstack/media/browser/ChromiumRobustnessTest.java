@@ -8,11 +8,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.peer.PeerStats;
 
@@ -20,24 +16,11 @@ import org.streamstack.media.peer.PeerStats;
  * The stream under trouble, in real headless Chromium: 5 % of outgoing RTP packets dropped on
  * purpose, repaired by the browser's NACKs; and garbage thrown at the media node's UDP port.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChromiumRobustnessTest {
+class ChromiumRobustnessTest extends BrowserTest {
 
-  private StreamFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new StreamFixture("streamstack.media.peer.simulated-outgoing-loss = 0.05");
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) fixture.close();
-  }
-
-  @AfterEach
-  void leave() {
-    fixture.endSession();
+  @Override
+  protected String mediaSettings() {
+    return "streamstack.media.peer.simulated-outgoing-loss = 0.05";
   }
 
   @Test

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.streamstack.cluster.testing.Await;
@@ -19,25 +15,7 @@ import org.streamstack.media.peer.PeerStats;
  * PROTOCOL.md 4, decodes the synthetic application's 1280x720 picture, and reads the latency probe
  * of every frame to check that frames advance and none repeats.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChromiumVideoTest {
-
-  private StreamFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new StreamFixture("");
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) fixture.close();
-  }
-
-  @AfterEach
-  void leave() {
-    fixture.endSession();
-  }
+class ChromiumVideoTest extends BrowserTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"H264", "VP8"})
