@@ -59,15 +59,15 @@ final class SessionCreateBench {
       try (InProcessMember member = InProcessMember.start(journal, List.of(), flags.string("--conf", ""))) {
         String token = InProcessMember.createAccount(member.adminUrl(), "bench");
         out.printf("self: one cluster member in this JVM, journal %s, gateway %s%n", journal, member.apiUrl());
-        return measure(member.apiUrl(), token, count, concurrency, warmup, progress, out);
+        return measure(member.apiUrl(), token, count, concurrency, warmup, progress, "the gateway and this client", out);
       }
     }
     return measure(flags.required("--url").replaceAll("/+$", ""), flags.required("--token"), count, concurrency, warmup,
-        progress, out);
+        progress, "this client only", out);
   }
 
   private static int measure(String apiUrl, String token, int count, int concurrency, int warmup, boolean progress,
-      PrintStream out) throws InterruptedException {
+      String inThisJvm, PrintStream out) throws InterruptedException {
     Load load = new Load(apiUrl, token, concurrency);
     if (warmup > 0) {
       Result warm = load.create(warmup, null);
@@ -78,8 +78,8 @@ final class SessionCreateBench {
     Thread reporter = progress ? Progress.start(latencies, out) : null;
     Result result = load.create(count, latencies);
     if (reporter != null) reporter.interrupt();
-    String cpuLine = cpu.line() + String.format(Locale.ROOT, "; %.0f us of CPU per create (server and this client)",
-        cpu.processNanos() / 1e3 / Math.max(1, result.created()));
+    String cpuLine = cpu.line() + String.format(Locale.ROOT, "; %.0f us of CPU per create in this JVM (%s)",
+        cpu.processNanos() / 1e3 / Math.max(1, result.created()), inThisJvm);
     out.printf(Locale.ROOT, "sessions: %d created of %d in %.2f s: %.0f sessions/s (concurrency %d)%n",
         result.created(), count, result.seconds(), result.perSecond(), concurrency);
     out.println("latency:  " + latencies.summary().line());

@@ -46,7 +46,8 @@ final class SignalingRelayBench {
         --token TOKEN        a client token
         --frames N           frames measured client to instance (default 200000)
         --reverse-frames N   frames measured instance to client (default frames/4)
-        --warmup N           frames sent first, not measured (default 100000: the JIT needs them)
+        --warmup N           frames sent first, not measured (default 500000: the JIT needs
+                             them; with fewer the figures vary by half between runs)
         --sessions N         sessions, each with a client and an instance socket (default 50)
         --window N           frames in flight per socket, sent but not yet received (default 64;
                              the gateway holds at most 1024 outgoing frames per socket)
@@ -72,15 +73,16 @@ final class SignalingRelayBench {
     Settings settings = new Settings(
         flags.integer("--frames", 200_000),
         flags.has("--reverse-frames") ? flags.integer("--reverse-frames", 0) : flags.integer("--frames", 200_000) / 4,
-        flags.integer("--warmup", 100_000),
+        flags.integer("--warmup", 500_000),
         Math.max(1, flags.integer("--sessions", 50)),
         Math.max(1, flags.integer("--window", 64)),
         flags.integer("--rate", 0),
-        flags.has("--progress"));
+        flags.has("--progress"),
+        "");
     PrintStream out = System.out;
     if (!flags.has("--self")) {
       return measure(trim(flags.required("--client-url")), trim(flags.required("--instance-url")),
-          trim(flags.required("--admin-url")), flags.required("--token"), settings, out);
+          trim(flags.required("--admin-url")), flags.required("--token"), settings.inThisJvm("this client only"), out);
     }
     String journal = flags.string("--journal", "h2:mem:bench-relay");
     String conf = flags.string("--conf", "");
@@ -91,7 +93,7 @@ final class SignalingRelayBench {
         String token = InProcessMember.createAccount(a.adminUrl(), "bench");
         out.printf("self: one cluster member in this JVM (no remoting between the sockets), journal %s, at %s%n",
             journal, a.apiUrl());
-        return measure(a.apiUrl(), a.apiUrl(), a.adminUrl(), token, settings, out);
+        return measure(a.apiUrl(), a.apiUrl(), a.adminUrl(), token, settings.inThisJvm("the gateway and this client"), out);
       }
       try (InProcessMember b = InProcessMember.start(journal, List.of(a.arteryHostPort()), conf)) {
         a.awaitMembersUp(2, Duration.ofSeconds(30));
@@ -99,7 +101,8 @@ final class SignalingRelayBench {
         String token = InProcessMember.createAccount(a.adminUrl(), "bench");
         out.printf("self: two cluster members in this JVM sharing journal %s; clients on A %s, instances on B %s%n",
             journal, a.apiUrl(), b.apiUrl());
-        return measure(a.apiUrl(), b.apiUrl(), a.adminUrl(), token, settings, out);
+        return measure(a.apiUrl(), b.apiUrl(), a.adminUrl(), token, settings.inThisJvm("both gateways and this client"),
+            out);
       }
     }
   }
@@ -108,7 +111,12 @@ final class SignalingRelayBench {
     return url.replaceAll("/+$", "");
   }
 
-  record Settings(int frames, int reverseFrames, int warmup, int sessions, int window, int rate, boolean progress) {}
+  record Settings(int frames, int reverseFrames, int warmup, int sessions, int window, int rate, boolean progress,
+      String inThisJvm) {
+    Settings inThisJvm(String what) {
+      return new Settings(frames, reverseFrames, warmup, sessions, window, rate, progress, what);
+    }
+  }
 
   private static int measure(String clientApi, String instanceApi, String adminUrl, String token, Settings settings,
       PrintStream out) throws Exception {
@@ -401,8 +409,8 @@ final class SignalingRelayBench {
       }
       phase.nanos = System.nanoTime() - start;
       if (reporter != null) reporter.interrupt();
-      phase.cpu = cpu.line() + String.format(Locale.ROOT, "; %.1f us of CPU per frame (gateways and this client)",
-          cpu.processNanos() / 1e3 / Math.max(1, phase.latencies.count()));
+      phase.cpu = cpu.line() + String.format(Locale.ROOT, "; %.1f us of CPU per frame in this JVM (%s)",
+          cpu.processNanos() / 1e3 / Math.max(1, phase.latencies.count()), settings.inThisJvm());
       phase.complete = arrived.getCount() == 0;
       return phase;
     }
