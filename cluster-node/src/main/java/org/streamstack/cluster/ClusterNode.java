@@ -37,6 +37,11 @@ public final class ClusterNode implements AutoCloseable {
 
   public static ClusterNode start(Config config) {
     List<String> roles = config.getStringList("streamstack.node.roles");
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      log.warn("The common fork-join pool has {} thread: CompletableFuture starts a thread for every async stage."
+          + " Start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 (Main does it).",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeOptions.SYSTEM_NAME, config);
     try {
       log.info("Cluster member {} starting with roles {}; journal at {}",

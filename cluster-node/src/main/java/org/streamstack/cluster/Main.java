@@ -51,6 +51,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    widenCommonPool();
     if (args.length == 0 || isHelp(args[0])) {
       System.out.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
@@ -77,6 +78,21 @@ public final class Main {
       exit = 1;
     }
     System.exit(exit);
+  }
+
+  /**
+   * With fewer than two threads in the common pool (any machine with two cores or fewer),
+   * CompletableFuture runs every async stage on a thread of its own, started for it. Scala's
+   * CompletionStage wrappers (what Pekko's ask and pekko-http's toStrict return) turn even
+   * thenApply into an async stage, and the JDK HttpClient completes on that pool too: on a
+   * two-core machine that is several thread starts per API request. Must run before
+   * CompletableFuture is first used; an explicit -D setting wins.
+   */
+  static void widenCommonPool() {
+    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(property) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(property, "2");
+    }
   }
 
   static boolean isHelp(String arg) {

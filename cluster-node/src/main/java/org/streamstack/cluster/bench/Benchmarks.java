@@ -1,11 +1,42 @@
 package org.streamstack.cluster.bench;
 
-/** Entry point of {@code streamstack bench}. */
+import java.util.Arrays;
+
+/** Entry point of {@code streamstack bench}: one benchmark per subcommand. */
 public final class Benchmarks {
+
+  static final String USAGE = """
+      usage: streamstack bench <benchmark> [flags]
+
+        sessions   session creates per second and their latency (see: bench sessions --help)
+        relay      signalling frames relayed per second between two members, and their latency
+                   (see: bench relay --help)
+        memory     heap held per idle session (see: bench memory --help)
+
+        Set STREAMSTACK_LOG_LEVEL=WARN to keep the log quiet while measuring.
+      """;
+
   private Benchmarks() {}
 
-  public static int run(String[] args) {
-    System.err.println("bench: not built yet");
-    return 2;
+  public static int run(String[] args) throws Exception {
+    if (args.length == 0 || isHelp(args[0])) {
+      System.out.print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    return switch (args[0]) {
+      case "sessions" -> SessionCreateBench.run(rest);
+      case "relay" -> SignalingRelayBench.run(rest);
+      case "memory" -> IdleSessionMemoryBench.run(rest);
+      default -> {
+        System.err.println("unknown benchmark '" + args[0] + "'");
+        System.err.print(USAGE);
+        yield 2;
+      }
+    };
+  }
+
+  static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
   }
 }
