@@ -135,6 +135,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private long controlMalformed;
   private long channelIn;
   private long channelOut;
+  private long dataRecordsDroppedBySimulatedLoss;
   private boolean clientLeft;
   private final Consumer<String> signaling;
   private final ActorRef<Event> owner;
@@ -375,6 +376,11 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private final class ChannelEvents implements DataChannels.Listener {
     @Override
     public void onPacket(byte[] packet) {
+      double loss = resources.simulatedOutgoingLoss();
+      if (loss > 0 && random.nextDouble() < loss) {
+        dataRecordsDroppedBySimulatedLoss++;
+        return;
+      }
       transport.sendApplicationData(packet);
     }
 
@@ -558,7 +564,8 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         sender == null ? 0 : sender.retransmitMisses(), plisReceived, firsReceived, keyframesRequested, lastRembBps,
         targetBitrate, lastFractionLost, lastRoundTripMillis, rtcpMalformed,
         audioSender == null ? 0 : audioSender.packetsSent(), controlIn, controlOut, controlMalformed, channelIn,
-        channelOut, channels == null ? null : channels.association().counters(), transport.counters());
+        channelOut, dataRecordsDroppedBySimulatedLoss, channels == null ? null : channels.association().counters(),
+        transport.counters());
   }
 
   private Behavior<Command> onStop(Stop stop) {

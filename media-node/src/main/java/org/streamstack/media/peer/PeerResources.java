@@ -11,8 +11,8 @@ import java.time.Instant;
  * What every peer of a media node shares: the one UDP port, the one certificate, and the
  * settings read at startup.
  *
- * @param simulatedOutgoingLoss fraction of outgoing RTP packets dropped on purpose (0 outside
- *     loss tests), to show that NACK repair works
+ * @param simulatedOutgoingLoss fraction of outgoing RTP packets and DTLS records of SCTP dropped
+ *     on purpose (0 outside loss tests), to show that NACK repair and SCTP retransmission work
  */
 public record PeerResources(
     IceUdpPort udpPort,

@@ -32,5 +32,6 @@ public record PeerStats(
     long controlMessagesMalformed,
     long channelMessagesIn,
     long channelMessagesOut,
+    long dataRecordsDroppedBySimulatedLoss,
     SctpCounters sctp,
     TransportCounters transport) {}
