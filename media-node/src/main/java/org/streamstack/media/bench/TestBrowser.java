@@ -216,6 +216,9 @@ public final class TestBrowser implements AutoCloseable {
   private long expectedAtLastReport;
   private long receivedAtLastReport;
   private boolean nackGenerator;
+  private static final long KEYFRAME_PATIENCE_NANOS = 300_000_000L;
+  private long firstPacketNanos;
+  private long lastPliNanos;
   private final AtomicInteger firSequence = new AtomicInteger();
 
   /** A sequence number seen missing: when, and how many NACKs asked for it. */
@@ -560,6 +563,7 @@ public final class TestBrowser implements AutoCloseable {
   }
 
   private void depacketize(RtpPacket packet, long now) {
+    askForKeyframeWhileNoneArrived(now);
     if (packet.timestamp() != frameTimestamp) {
       frameTimestamp = packet.timestamp();
       frameFirstSequence = packet.sequenceNumber();
@@ -577,6 +581,20 @@ public final class TestBrowser implements AutoCloseable {
       if (keyframe) milestones.get(Milestone.FIRST_KEYFRAME).complete(now);
     }
     if (packet.marker()) frameTimestamp = -1;
+  }
+
+  /**
+   * As Chromium does, asks with PLI again and again until a keyframe completes: a lost first
+   * packet of the first keyframe leaves no gap to NACK, so only a new keyframe can start the
+   * picture.
+   */
+  private void askForKeyframeWhileNoneArrived(long now) {
+    if (milestones.get(Milestone.FIRST_KEYFRAME).isDone()) return;
+    if (firstPacketNanos == 0) firstPacketNanos = now;
+    if (now - firstPacketNanos > KEYFRAME_PATIENCE_NANOS && now - lastPliNanos > KEYFRAME_PATIENCE_NANOS) {
+      lastPliNanos = now;
+      sendPli();
+    }
   }
 
   /** Whether an Annex-B access unit holds an IDR slice (NAL unit type 5). */
