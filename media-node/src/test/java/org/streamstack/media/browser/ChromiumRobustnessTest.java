@@ -28,14 +28,19 @@ class ChromiumRobustnessTest extends BrowserTest {
     fixture.startSession("VP8");
     Await.until("the first decoded frame", Duration.ofSeconds(15), () -> fixture.decodedFrames() > 0);
     long first = fixture.decodedFrames();
+    long sentBefore = fixture.peerStats().framesSent();
     Thread.sleep(10_000);
     long decoded = fixture.decodedFrames() - first;
     PeerStats stats = fixture.peerStats();
-    System.out.printf("5%% loss: %d frames decoded in 10 s; %s%n", decoded, stats);
+    long sent = stats.framesSent() - sentBefore;
+    System.out.printf("5%% loss: %d of %d frames sent decoded in 10 s; %s%n", decoded, sent, stats);
     assertTrue(stats.packetsDroppedBySimulatedLoss() > 50, "packets were dropped: " + stats.packetsDroppedBySimulatedLoss());
     assertTrue(stats.nacksReceived() > 0 && stats.retransmitted() > 0,
         "Chromium asked for lost packets and got them again: " + stats);
-    assertTrue(decoded >= 250, decoded + " frames decoded in 10 s despite the loss");
+    // Without repair about one frame in five would miss a packet and the picture would stall on
+    // the next keyframe; with it, nearly every frame sent is decoded.
+    assertTrue(decoded >= sent * 9 / 10, decoded + " of " + sent + " frames decoded despite the loss");
+    assertTrue(sent >= 200, "the stream kept its pace: " + sent + " frames sent in 10 s");
     assertTrue(fixture.repeatedProbeFrames() <= 10, "frozen frames: " + fixture.repeatedProbeFrames());
   }
 
