@@ -12,6 +12,8 @@ public final class Benchmarks {
         relay      signalling frames relayed per second between two members, and their latency
                    (see: bench relay --help)
         memory     heap held per idle session (see: bench memory --help)
+        encoder    the media node's video encoders, bare and in their pipeline (bench encoder --help)
+        peer       the media node's WebRTC setup, answer to first RTP packet (bench peer --help)
 
         Set STREAMSTACK_LOG_LEVEL=WARN to keep the log quiet while measuring.
       """;

@@ -62,15 +62,26 @@ public final class EncoderBenchmark {
     this.options = options;
   }
 
+  static final String USAGE = """
+      usage: streamstack bench encoder [--codec h264|vp8|all] [--size 1280x720|1920x1080|all] [--frames 600]
+                                       [--fps 30] [--threads 1] [--vp8-cpu-used -8[,-12]] [--kbps N]
+                                       [--rounds 3] [--no-cli]
+
+        For each CPU codec and size: the bare encoder over pre-rendered frames and the pipeline
+        (synthetic application -> encoder actor -> subscriber) over the same frames, side by side:
+        fps, their ratio, encode latency p50/p99; for VP8 also Debian's ffmpeg command line.""";
+
   public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
     Options options;
     try {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("encoder-benchmark: " + e.getMessage());
-      System.err.println(
-          "usage: --codec h264|vp8|all --size 1280x720|1920x1080|all --frames 600 [--fps 30]"
-              + " [--threads 1] [--vp8-cpu-used -8[,-12]] [--kbps N] [--rounds 3] [--no-cli]");
+      System.err.println(USAGE);
       System.exit(2);
       return;
     }

@@ -91,13 +91,23 @@ public final class PeerSetupBenchmark {
     }
   }
 
+  static final String USAGE = """
+      usage: streamstack bench peer [--setups 20] [--warmup 1] [--codec vp8|h264] [--size 1280x720] [--fps 30]
+
+        Sequential peer setups against a media node in this JVM and a Java stand-in for the
+        browser; prints p50/p95/max of each step and of answer received -> first RTP packet sent.""";
+
   public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
     Options options;
     try {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("peer-setup-benchmark: " + e.getMessage());
-      System.err.println("usage: [--setups 20] [--warmup 1] [--codec vp8|h264] [--size 1280x720] [--fps 30]");
+      System.err.println(USAGE);
       System.exit(2);
       return;
     }
