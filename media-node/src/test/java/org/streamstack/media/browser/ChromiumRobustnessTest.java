@@ -34,7 +34,8 @@ class ChromiumRobustnessTest extends BrowserTest {
     PeerStats stats = fixture.peerStats();
     long sent = stats.framesSent() - sentBefore;
     System.out.printf("5%% loss: %d of %d frames sent decoded in 10 s; %s%n", decoded, sent, stats);
-    assertTrue(stats.packetsDroppedBySimulatedLoss() > 50, "packets were dropped: " + stats.packetsDroppedBySimulatedLoss());
+    // About 60 of ~1,250 packets are dropped; 20 is five standard deviations below.
+    assertTrue(stats.packetsDroppedBySimulatedLoss() > 20, "packets were dropped: " + stats.packetsDroppedBySimulatedLoss());
     assertTrue(stats.nacksReceived() > 0 && stats.retransmitted() > 0,
         "Chromium asked for lost packets and got them again: " + stats);
     // Without repair about one frame in five would miss a packet and the picture would stall on
