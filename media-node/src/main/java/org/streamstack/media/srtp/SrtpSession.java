@@ -103,28 +103,22 @@ public final class SrtpSession implements AutoCloseable {
         return profile;
     }
 
+    /** One SRTP transformation of a copied packet by a context of either kind. */
+    @FunctionalInterface
+    private interface Transform {
+        SrtpErrorStatus apply(PacketBuffer packet) throws GeneralSecurityException;
+    }
+
     /** Protects one plain RTP packet; returns the SRTP packet, or {@code null} (counted) on failure. */
     public byte[] protectRtp(byte[] plain, int off, int len) {
         if (!isRtp(plain, off, len)) {
             return fail(Failure.INVALID_PACKET);
         }
-        int ssrc = readInt(plain, off + 8);
-        SrtpCryptoContext context = context(rtpSend, ssrc, true, false);
+        SrtpCryptoContext context = context(rtpSend, readInt(plain, off + 8), true, false);
         if (context == null) {
             return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
-        PacketBuffer packet = PacketBuffer.copyOf(plain, off, len);
-        SrtpErrorStatus status;
-        try {
-            status = context.transformPacket(packet);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return fail(Failure.ERROR);
-        }
-        if (status != SrtpErrorStatus.OK) {
-            return fail(status);
-        }
-        rtpProtected.increment();
-        return packet.toByteArray();
+        return transform(plain, off, len, context::transformPacket, rtpProtected, null);
     }
 
     /** Protects one plain compound RTCP packet; returns the SRTCP packet, or {@code null} on failure. */
@@ -132,23 +126,11 @@ public final class SrtpSession implements AutoCloseable {
         if (!isRtcp(plain, off, len)) {
             return fail(Failure.INVALID_PACKET);
         }
-        int ssrc = readInt(plain, off + 4);
-        SrtcpCryptoContext context = context(rtcpSend, ssrc, true, true);
+        SrtcpCryptoContext context = context(rtcpSend, readInt(plain, off + 4), true, true);
         if (context == null) {
             return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
-        PacketBuffer packet = PacketBuffer.copyOf(plain, off, len);
-        SrtpErrorStatus status;
-        try {
-            status = context.transformPacket(packet);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return fail(Failure.ERROR);
-        }
-        if (status != SrtpErrorStatus.OK) {
-            return fail(status);
-        }
-        rtcpProtected.increment();
-        return packet.toByteArray();
+        return transform(plain, off, len, context::transformPacket, rtcpProtected, null);
     }
 
     /** Verifies and decrypts one SRTP packet; returns the plain RTP packet, or {@code null} on failure. */
@@ -162,19 +144,8 @@ public final class SrtpSession implements AutoCloseable {
         if (context == null) {
             return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
-        PacketBuffer packet = PacketBuffer.copyOf(srtp, off, len);
-        SrtpErrorStatus status;
-        try {
-            status = context.reverseTransformPacket(packet, false);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            status = SrtpErrorStatus.FAIL;
-        }
-        if (status != SrtpErrorStatus.OK) {
-            forgetIfUnproven(rtpReceive, ssrc, context, fresh);
-            return fail(status);
-        }
-        rtpUnprotected.increment();
-        return packet.toByteArray();
+        return transform(srtp, off, len, packet -> context.reverseTransformPacket(packet, false), rtpUnprotected,
+                () -> forgetIfUnproven(rtpReceive, ssrc, context, fresh));
     }
 
     /** Verifies and decrypts one SRTCP packet; returns the plain compound RTCP, or {@code null} on failure. */
@@ -189,18 +160,32 @@ public final class SrtpSession implements AutoCloseable {
         if (context == null) {
             return fail(closed ? Failure.CLOSED : Failure.TOO_MANY_SSRCS);
         }
-        PacketBuffer packet = PacketBuffer.copyOf(srtcp, off, len);
+        return transform(srtcp, off, len, context::reverseTransformPacket, rtcpUnprotected,
+                () -> forgetIfUnproven(rtcpReceive, ssrc, context, fresh));
+    }
+
+    /**
+     * Runs {@code transform} on a copy of the packet: the result, counted in {@code done}, or
+     * {@code null} with the failure counted (after {@code onFailure}, when there is one).
+     */
+    private byte[] transform(byte[] buf, int off, int len, Transform transform, LongAdder done, Runnable onFailure) {
+        PacketBuffer packet = PacketBuffer.copyOf(buf, off, len);
         SrtpErrorStatus status;
         try {
-            status = context.reverseTransformPacket(packet);
+            status = transform.apply(packet);
         } catch (GeneralSecurityException | RuntimeException e) {
+            if (onFailure == null) {
+                return fail(Failure.ERROR);
+            }
             status = SrtpErrorStatus.FAIL;
         }
         if (status != SrtpErrorStatus.OK) {
-            forgetIfUnproven(rtcpReceive, ssrc, context, fresh);
+            if (onFailure != null) {
+                onFailure.run();
+            }
             return fail(status);
         }
-        rtcpUnprotected.increment();
+        done.increment();
         return packet.toByteArray();
     }
 
