@@ -1,13 +1,12 @@
 package org.streamstack.media.audio;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.streamstack.media.encoder.Subscribers;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -91,7 +90,7 @@ public final class AudioEncoderActor extends AbstractBehavior<AudioEncoderActor.
   private final AudioEncoder encoder;
   private final int maxWaiting;
   private final ExecutorService encodingThread;
-  private final List<ActorRef<EncodedAudio>> subscribers = new ArrayList<>();
+  private final Subscribers<EncodedAudio, Command> subscribers;
 
   /** Shared with the encoding thread, under its own lock: the waiting frames and whether an encode runs. */
   private final Object queueLock = new Object();
@@ -121,6 +120,7 @@ public final class AudioEncoderActor extends AbstractBehavior<AudioEncoderActor.
 
   private AudioEncoderActor(ActorContext<Command> context, AudioEncoder encoder, int maxWaiting) {
     super(context);
+    this.subscribers = new Subscribers<>(context, SubscriberTerminated::new);
     this.encoder = encoder;
     this.maxWaiting = maxWaiting;
     String threadName = "audio-encoder-" + encoder.implementationName() + "-" + THREADS.incrementAndGet();
@@ -179,7 +179,7 @@ public final class AudioEncoderActor extends AbstractBehavior<AudioEncoderActor.
     EncodedAudio out = message.output();
     encodedCount++;
     bytes += out.size();
-    for (ActorRef<EncodedAudio> s : subscribers) s.tell(out);
+    subscribers.publish(out);
     return this;
   }
 
@@ -209,20 +209,17 @@ public final class AudioEncoderActor extends AbstractBehavior<AudioEncoderActor.
   }
 
   private Behavior<Command> onSubscribe(Subscribe message) {
-    if (!subscribers.contains(message.subscriber())) {
-      subscribers.add(message.subscriber());
-      getContext().watchWith(message.subscriber(), new SubscriberTerminated(message.subscriber()));
-    }
+    subscribers.add(message.subscriber());
     return this;
   }
 
   private Behavior<Command> onUnsubscribe(Unsubscribe message) {
-    if (subscribers.remove(message.subscriber())) getContext().unwatch(message.subscriber());
+    subscribers.remove(message.subscriber());
     return this;
   }
 
   private Behavior<Command> onSubscriberTerminated(SubscriberTerminated message) {
-    subscribers.remove(message.subscriber());
+    subscribers.forget(message.subscriber());
     return this;
   }
 

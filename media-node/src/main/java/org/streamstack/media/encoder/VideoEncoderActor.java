@@ -1,7 +1,5 @@
 package org.streamstack.media.encoder;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,7 +99,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private final VideoEncoder encoder;
   private final BitrateLimits limits;
   private final ExecutorService encodingThread;
-  private final List<ActorRef<EncodedFrame>> subscribers = new ArrayList<>();
+  private final Subscribers<EncodedFrame, Command> subscribers;
 
   /** {@link #IDLE}, null (encoding, nothing waits) or the waiting frame; see the class comment. */
   private final AtomicReference<VideoFrame> slot = new AtomicReference<>(IDLE);
@@ -124,6 +122,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private VideoEncoderActor(
       ActorContext<Command> context, VideoEncoder encoder, BitrateLimits limits) {
     super(context);
+    this.subscribers = new Subscribers<>(context, SubscriberTerminated::new);
     this.encoder = encoder;
     this.limits = limits;
     String threadName =
@@ -180,7 +179,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
       encodedCount++;
       bytes += out.size();
       if (out.keyframe()) keyframes++;
-      for (ActorRef<EncodedFrame> s : subscribers) s.tell(out);
+      subscribers.publish(out);
     }
     return this;
   }
@@ -211,20 +210,17 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   }
 
   private Behavior<Command> onSubscribe(Subscribe message) {
-    if (!subscribers.contains(message.subscriber())) {
-      subscribers.add(message.subscriber());
-      getContext().watchWith(message.subscriber(), new SubscriberTerminated(message.subscriber()));
-    }
+    subscribers.add(message.subscriber());
     return this;
   }
 
   private Behavior<Command> onUnsubscribe(Unsubscribe message) {
-    if (subscribers.remove(message.subscriber())) getContext().unwatch(message.subscriber());
+    subscribers.remove(message.subscriber());
     return this;
   }
 
   private Behavior<Command> onSubscriberTerminated(SubscriberTerminated message) {
-    subscribers.remove(message.subscriber());
+    subscribers.forget(message.subscriber());
     return this;
   }
 
