@@ -136,7 +136,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private long channelIn;
   private long channelOut;
   private long dataRecordsDroppedBySimulatedLoss;
-  private boolean clientLeft;
+  private String clientLeftReason;
   private final Consumer<String> signaling;
   private final ActorRef<Event> owner;
   private final TimerScheduler<Command> timers;
@@ -446,8 +446,8 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   }
 
   private void clientLeaves(String reason) {
-    if (clientLeft) return;
-    clientLeft = true;
+    if (clientLeftReason != null) return;
+    clientLeftReason = reason;
     owner.tell(new ClientLeft(peerId, reason));
   }
 
@@ -564,7 +564,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         sender == null ? 0 : sender.retransmitMisses(), plisReceived, firsReceived, keyframesRequested, lastRembBps,
         targetBitrate, lastFractionLost, lastRoundTripMillis, rtcpMalformed,
         audioSender == null ? 0 : audioSender.packetsSent(), controlIn, controlOut, controlMalformed, channelIn,
-        channelOut, dataRecordsDroppedBySimulatedLoss, channels == null ? null : channels.association().counters(),
+        channelOut, clientLeftReason, dataRecordsDroppedBySimulatedLoss, channels == null ? null : channels.association().counters(),
         transport.counters());
   }
 

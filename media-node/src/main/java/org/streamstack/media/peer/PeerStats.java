@@ -32,6 +32,7 @@ public record PeerStats(
     long controlMessagesMalformed,
     long channelMessagesIn,
     long channelMessagesOut,
+    String clientLeftReason,
     long dataRecordsDroppedBySimulatedLoss,
     SctpCounters sctp,
     TransportCounters transport) {}

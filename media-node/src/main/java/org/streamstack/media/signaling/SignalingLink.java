@@ -33,12 +33,14 @@ public final class SignalingLink implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SignalingLink.class);
   private static final int OUTBOX = 1024;
+  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(200);
 
   private final ActorSystem<?> system;
   private final String url;
   private final Consumer<String> onFrame;
   private final Materializer materializer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean refused = new AtomicBoolean();
   private final AtomicReference<SourceQueueWithComplete<Message>> outbox = new AtomicReference<>();
   private final java.util.concurrent.ConcurrentLinkedQueue<String> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -51,7 +53,12 @@ public final class SignalingLink implements AutoCloseable {
 
   /** Connects; the stage completes when the first connection is up or refused. */
   public CompletionStage<Done> connect() {
-    return connect(Duration.ofMillis(200));
+    return connect(INITIAL_BACKOFF);
+  }
+
+  /** True once the gateway refused the socket (4xx): the link stays down for good. */
+  public boolean refused() {
+    return refused.get();
   }
 
   private CompletionStage<Done> connect(Duration backoff) {
@@ -77,9 +84,20 @@ public final class SignalingLink implements AutoCloseable {
     result.second().first().whenComplete((done, failure) -> {
       outbox.compareAndSet(queue, null);
       if (closed.get()) return;
-      log.warn("Signalling socket to {} dropped{}; connecting again in {} ms", redacted(),
-          failure == null ? "" : " (" + failure.getMessage() + ")", backoff.toMillis());
-      system.scheduler().scheduleOnce(backoff, () -> connect(next(backoff)), system.executionContext());
+      result.first().whenComplete((upgrade, upgradeFailure) -> {
+        int status = upgrade == null ? 0 : upgrade.response().status().intValue();
+        if (status >= 400 && status < 500) {
+          // A wrong credential or an ended session does not get better by asking again.
+          refused.set(true);
+          log.error("The gateway refuses the signalling socket {} ({}): not connecting again", redacted(), status);
+          return;
+        }
+        // After a connection that worked, start again from the shortest wait.
+        Duration wait = status == 101 ? INITIAL_BACKOFF : backoff;
+        log.warn("Signalling socket to {} dropped{}; connecting again in {} ms", redacted(),
+            failure == null ? "" : " (" + failure.getMessage() + ")", wait.toMillis());
+        system.scheduler().scheduleOnce(wait, () -> connect(next(wait)), system.executionContext());
+      });
     });
     return result.first().thenApply(upgrade -> {
       if (!upgrade.response().status().equals(StatusCodes.SWITCHING_PROTOCOLS)) {

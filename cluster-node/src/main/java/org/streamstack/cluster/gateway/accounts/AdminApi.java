@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.stream.Materializer;
 import org.streamstack.cluster.gateway.GatewaySettings;
+import org.streamstack.cluster.gateway.http.GatewayApi;
 import org.streamstack.cluster.gateway.http.HttpReply;
 import org.streamstack.cluster.gateway.http.Rejections;
 import org.streamstack.cluster.gateway.session.SessionEntity;
@@ -121,6 +122,8 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
     if (path.length == 6 && path[3].equals("sessions") && path[5].equals("instance-socket")) {
       if (!method.equals("POST")) throw new Refusal(405, "use POST");
       String sessionId = path[4];
+      // Like the public API, no entity is started for an id that cannot be a session's.
+      if (!GatewayApi.plausibleSessionId(sessionId)) throw new Refusal(404, "no session " + sessionId);
       return ClusterSharding.get(system).entityRefFor(SessionEntity.TYPE_KEY, sessionId)
           .<SessionEntity.Reply>ask(SessionEntity.IssueInstanceCredential::new, timeout)
           .thenApply(reply -> {

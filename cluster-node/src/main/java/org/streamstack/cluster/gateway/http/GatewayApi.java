@@ -437,7 +437,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   }
 
   /** Session ids are UUIDs; anything else is not asked for, so no entity starts for it. */
-  static boolean plausibleSessionId(String id) {
+  public static boolean plausibleSessionId(String id) {
     if (id == null || id.length() != 36) return false;
     try {
       UUID.fromString(id);
