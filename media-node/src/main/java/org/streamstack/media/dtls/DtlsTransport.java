@@ -377,7 +377,8 @@ public final class DtlsTransport implements AutoCloseable {
     }
 
     private void onAlertReceived(short level, short description) {
-        if (description == AlertDescription.close_notify) {
+        // A close_notify that answers our own (RFC 5246 section 7.2.1) does not make the close the peer's.
+        if (description == AlertDescription.close_notify && !closing) {
             peerSentCloseNotify = true;
         }
     }
