@@ -1,0 +1,16 @@
+package org.streamstack.protocol.nats;
+
+import java.util.List;
+
+/**
+ * An agent's report of its region, every few seconds: the gateway lists regions and applications
+ * from these, routes by {@code available} and {@code freeSlots}, and forgets a region whose agents
+ * fall silent.
+ *
+ * @param agentId one agent process (cluster member) of the region
+ * @param available whether the region takes new instances at all (its AMS answers, a node is online)
+ * @param freeSlots instances the region could still place (sum over its online media nodes)
+ * @param applications names of the applications the region's AMS can launch
+ */
+public record AgentHeartbeat(String region, String agentId, boolean available, int freeSlots,
+    List<String> applications, long sentAtMillis) {}
