@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.nats.client.Connection;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
@@ -12,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.cluster.gateway.Gateway;
 import org.streamstack.cluster.gateway.GatewaySettings;
+import org.streamstack.protocol.nats.NatsConnector;
+import org.streamstack.protocol.nats.NatsSettings;
 
 /**
  * One member of the cluster: an actor system with the roles it was given. Closing it leaves the
@@ -24,11 +27,26 @@ public final class ClusterNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final GatewaySettings gatewaySettings;
   private final Gateway.Bindings bindings;
+  private final Connection nats;
 
-  private ClusterNode(ActorSystem<Void> system, GatewaySettings gatewaySettings, Gateway.Bindings bindings) {
+  private ClusterNode(ActorSystem<Void> system, GatewaySettings gatewaySettings, Gateway.Bindings bindings,
+      Connection nats) {
     this.system = system;
     this.gatewaySettings = gatewaySettings;
     this.bindings = bindings;
+    this.nats = nats;
+  }
+
+  /**
+   * The member's connection to the bus, opened at start and closed after the actor system stops.
+   * It connects in the background and keeps reconnecting, so a member starts before nats-server does.
+   */
+  private static Connection openNats(Config config, ActorSystem<Void> system) throws InterruptedException {
+    Config node = config.getConfig("streamstack.node");
+    NatsSettings settings = new NatsSettings(node.getString("nats-url"), node.getString("nats-token"),
+        node.getString("nats-user"), node.getString("nats-password"), "cluster-node " + system.address());
+    log.info("Connecting to NATS at {}", settings.redactedUrl());
+    return NatsConnector.connect(settings);
   }
 
   public static ClusterNode start(NodeOptions options) {
@@ -43,12 +61,18 @@ public final class ClusterNode implements AutoCloseable {
           java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeOptions.SYSTEM_NAME, config);
+    Connection nats = null;
     try {
       log.info("Cluster member {} starting with roles {}; journal at {}",
           system.address(), roles, config.getString("streamstack.journal.url"));
       // The journal's tables are created before any entity can write to them.
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
       Clock clock = Clock.systemUTC();
+      boolean gatewayLaunchesThroughAgents = roles.contains("gateway")
+          && config.getString("streamstack.gateway.instance-launch").equals("agents");
+      if (roles.contains("agent") || roles.contains("ams") || gatewayLaunchesThroughAgents) {
+        nats = openNats(config, system);
+      }
       GatewaySettings gatewaySettings = GatewaySettings.from(config);
       Gateway.initSharding(system, gatewaySettings, clock);
       Gateway.Bindings bindings = null;
@@ -59,15 +83,31 @@ public final class ClusterNode implements AutoCloseable {
       }
       for (String role : List.of("agent", "ams")) {
         if (roles.contains(role)) {
-          log.info("Role '{}' is held by this member but has no services yet (NATS at {} is not used yet)",
-              role, config.getString("streamstack.node.nats-url"));
+          log.info("Role '{}' is held by this member but has no services yet", role);
         }
       }
-      return new ClusterNode(system, gatewaySettings, bindings);
+      Connection bus = nats;
+      system.getWhenTerminated().thenRun(() -> closeQuietly(bus));
+      return new ClusterNode(system, gatewaySettings, bindings, nats);
     } catch (Exception e) {
       system.terminate();
+      closeQuietly(nats);
       throw new IllegalStateException("cluster member failed to start: " + e.getMessage(), e);
     }
+  }
+
+  private static void closeQuietly(Connection nats) {
+    if (nats == null) return;
+    try {
+      nats.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** This member's NATS connection (connected or reconnecting), or null when none of its roles needs one. */
+  public Connection nats() {
+    return nats;
   }
 
   public ActorSystem<Void> system() {

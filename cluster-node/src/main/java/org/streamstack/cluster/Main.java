@@ -34,7 +34,10 @@ public final class Main {
                              STREAMSTACK_JOURNAL_USER, STREAMSTACK_JOURNAL_PASSWORD)
         --seed-nodes LIST    comma-separated host:port of members to join (default: this member
                              alone; STREAMSTACK_SEED_NODES)
-        --nats URL           NATS server (default nats://127.0.0.1:4222; STREAMSTACK_NATS_URL)
+        --nats URL           NATS server (default nats://127.0.0.1:4222; STREAMSTACK_NATS_URL);
+                             its token: STREAMSTACK_NATS_TOKEN, or STREAMSTACK_NATS_USER and
+                             STREAMSTACK_NATS_PASSWORD
+        --region NAME        region this member's agent and AMS serve (default local; STREAMSTACK_REGION)
         --artery-host HOST   address other members reach this one at (default 127.0.0.1)
         --artery-port N      cluster port (default 2551)
       """;

@@ -23,6 +23,7 @@ public final class NodeOptions {
   private String journal;
   private List<String> seedNodes;
   private String nats;
+  private String region;
   private String arteryHost;
   private Integer arteryPort;
   private Config extra = ConfigFactory.empty();
@@ -63,6 +64,12 @@ public final class NodeOptions {
 
   public NodeOptions nats(String url) { this.nats = url; return this; }
 
+  public NodeOptions region(String name) {
+    org.streamstack.protocol.nats.Subjects.token(name);
+    this.region = name;
+    return this;
+  }
+
   public NodeOptions arteryHost(String host) { this.arteryHost = host; return this; }
 
   public NodeOptions arteryPort(int port) { this.arteryPort = port; return this; }
@@ -93,6 +100,7 @@ public final class NodeOptions {
         case "--journal" -> options.journal(value);
         case "--seed-nodes" -> options.seedNodes(list(value));
         case "--nats" -> options.nats(value);
+        case "--region" -> options.region(value);
         case "--artery-host" -> options.arteryHost(value);
         case "--artery-port" -> options.arteryPort(port(flag, value));
         default -> throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
@@ -131,6 +139,7 @@ public final class NodeOptions {
     if (roles != null) flags = set(flags, "streamstack.node.roles", roles);
     if (journal != null) flags = set(flags, "streamstack.journal.location", journal);
     if (nats != null) flags = set(flags, "streamstack.node.nats-url", nats);
+    if (region != null) flags = set(flags, "streamstack.node.region", region);
     if (arteryHost != null) flags = set(flags, "pekko.remote.artery.canonical.hostname", arteryHost);
     if (arteryPort != null) flags = set(flags, "pekko.remote.artery.canonical.port", arteryPort);
     Config merged = flags.withFallback(base);

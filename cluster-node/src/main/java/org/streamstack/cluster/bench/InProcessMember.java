@@ -27,6 +27,8 @@ final class InProcessMember implements AutoCloseable {
 
   static final String BENCH_SETTINGS = """
       streamstack.gateway.interface = "127.0.0.1"
+      # The gateway alone: instances are not launched, benchmarks connect the instance side themselves.
+      streamstack.gateway.instance-launch = manual
       streamstack.gateway.account-rate-limit = 1000000
       streamstack.gateway.account-rate-burst = 1000000
       streamstack.gateway.signaling.rate-limit = 1000000
@@ -52,6 +54,7 @@ final class InProcessMember implements AutoCloseable {
     NodeOptions options = NodeOptions.defaults()
         .gatewayPort(0)
         .adminPort(0)
+        .roles(List.of("gateway"))
         .arteryHost("127.0.0.1")
         .arteryPort(arteryPort)
         .journal(journal)

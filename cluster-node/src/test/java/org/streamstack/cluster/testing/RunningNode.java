@@ -20,6 +20,7 @@ public final class RunningNode implements AutoCloseable {
       pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
       pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 5s
       streamstack.gateway.interface = "127.0.0.1"
+      streamstack.gateway.instance-launch = manual
       streamstack.gateway.signaling.reattach-interval = 300ms
       streamstack.gateway.sessions.ask-timeout = 5s
       """;
@@ -50,6 +51,7 @@ public final class RunningNode implements AutoCloseable {
     NodeOptions options = NodeOptions.defaults()
         .gatewayPort(0)
         .adminPort(0)
+        .roles(List.of("gateway"))
         .arteryHost("127.0.0.1")
         .arteryPort(arteryPort)
         .journal(journal)
