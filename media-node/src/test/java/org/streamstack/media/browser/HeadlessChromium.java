@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -44,6 +45,16 @@ public final class HeadlessChromium implements AutoCloseable {
       separator = "&";
     }
     driver.get(url.toString());
+  }
+
+  /** Opens any page, such as the gateway's own. */
+  public void open(String url) {
+    driver.get(url);
+  }
+
+  /** The driver itself, for what a person does on a page: click, choose, type. */
+  public WebDriver driver() {
+    return driver;
   }
 
   public Object script(String javaScript) {

@@ -67,6 +67,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   private final Materializer materializer;
   private final ClusterSharding sharding;
   private final ConcurrentHashMap<String, TokenBucket> rateByAccount = new ConcurrentHashMap<>();
+  private final WebPage webPage = new WebPage();
 
   public GatewayApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Rejections rejections,
       Clock clock) {
@@ -142,8 +143,12 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
 
   private CompletionStage<HttpResponse> route(HttpRequest request) {
     List<String> path = segments(request.getUri().path());
-    if (path.isEmpty() || !API.equals(path.get(0))) throw new ApiError(404, "no such endpoint; the API lives under /1.0");
     String method = request.method().value();
+    if (WebPage.owns(path)) {
+      requireMethod(method, "GET");
+      return done(webPage.serve(path).orElseThrow(() -> new ApiError(404, "no such file: " + request.getUri().path())));
+    }
+    if (path.isEmpty() || !API.equals(path.get(0))) throw new ApiError(404, "no such endpoint; the API lives under /1.0");
     if (path.size() == 2 && path.get(1).equals("status")) {
       requireMethod(method, "GET");
       return CompletableFuture.completedFuture(status());
