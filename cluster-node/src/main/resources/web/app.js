@@ -45,6 +45,8 @@ const page = {
   wheel: new WheelSteps(),
   mutedForAutoplay: false,
   loads: 0,
+  // performance.now() of the steps of the last start, for the time-to-first-frame benchmark.
+  timings: { requested: null, created: null, firstFrame: null },
 };
 
 function emptyStats() {
@@ -250,9 +252,11 @@ async function startSession(event) {
   };
   if (ui.region.value) body.region = ui.region.value;
   setState('starting');
+  page.timings = { requested: performance.now(), created: null, firstFrame: null };
   let session;
   try {
     session = await api('POST', '/1.0/sessions', body);
+    page.timings.created = performance.now();
   } catch (failure) {
     setState('ready');
     showError(inPlainWords(failure, 'Starting the session'));
@@ -372,7 +376,10 @@ function startFrameLoop() {
   const onFrame = (now, metadata) => {
     if (page.frameLoop !== loop) return;
     page.frames++;
-    if (page.frames === 1) setState(page.state);
+    if (page.frames === 1) {
+      page.timings.firstFrame = performance.now();
+      setState(page.state);
+    }
     readProbe(metadata.width, metadata.height);
     ui.video.requestVideoFrameCallback(onFrame);
   };
@@ -615,6 +622,8 @@ window.streamstack = {
   get stats() { return { ...page.stats }; },
   get lastError() { return page.lastError; },
   get sessionId() { return page.session ? page.session.id : null; },
+  get timings() { return { ...page.timings }; },
+  get latencies() { return [...page.latencies]; },
   framesDecoded: () => page.frames,
   sendKey,
   sendMouseMove,
