@@ -11,8 +11,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.cluster.agent.AgentSettings;
+import org.streamstack.cluster.agent.StreamAgent;
 import org.streamstack.cluster.gateway.Gateway;
 import org.streamstack.cluster.gateway.GatewaySettings;
+import org.streamstack.cluster.gateway.agents.AgentClient;
 import org.streamstack.protocol.nats.NatsConnector;
 import org.streamstack.protocol.nats.NatsSettings;
 
@@ -68,20 +71,25 @@ public final class ClusterNode implements AutoCloseable {
       // The journal's tables are created before any entity can write to them.
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
       Clock clock = Clock.systemUTC();
+      GatewaySettings gatewaySettings = GatewaySettings.from(config);
+      // Read before anything connects: an agent without its AMS credential does not start at all.
+      AgentSettings agentSettings = roles.contains("agent") ? AgentSettings.from(config) : null;
       boolean gatewayLaunchesThroughAgents = roles.contains("gateway")
-          && config.getString("streamstack.gateway.instance-launch").equals("agents");
+          && gatewaySettings.instanceLaunch() == GatewaySettings.InstanceLaunch.AGENTS;
       if (roles.contains("agent") || roles.contains("ams") || gatewayLaunchesThroughAgents) {
         nats = openNats(config, system);
       }
-      GatewaySettings gatewaySettings = GatewaySettings.from(config);
-      Gateway.initSharding(system, gatewaySettings, clock);
+      AgentClient agents = Gateway.agentClient(gatewaySettings, gatewayLaunchesThroughAgents ? nats : null);
+      Gateway.initSharding(system, gatewaySettings, clock, agents);
       Gateway.Bindings bindings = null;
       if (roles.contains("gateway")) {
-        bindings = Gateway.bind(system, gatewaySettings, clock).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        bindings = Gateway.bind(system, gatewaySettings, clock, gatewayLaunchesThroughAgents ? nats : null, agents)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("Gateway API on http://{}:{}/1.0, admin interface on http://127.0.0.1:{}/admin/v1",
             gatewaySettings.iface(), bindings.api().localAddress().getPort(), bindings.admin().localAddress().getPort());
       }
-      for (String role : List.of("agent", "ams")) {
+      if (agentSettings != null) StreamAgent.start(system, nats, agentSettings);
+      for (String role : List.of("ams")) {
         if (roles.contains(role)) {
           log.info("Role '{}' is held by this member but has no services yet", role);
         }

@@ -22,7 +22,29 @@ public record GatewaySettings(
     Screen defaultScreen,
     Sessions sessions,
     Signaling signaling,
-    IceServers iceServers) {
+    IceServers iceServers,
+    InstanceLaunch instanceLaunch,
+    Agents agents) {
+
+  /** How sessions get their instances (reference.conf, {@code instance-launch}). */
+  public enum InstanceLaunch {
+    /** The region's agent starts one through AMS; regions and applications are what agents report. */
+    AGENTS,
+    /** An operator connects each instance; regions and applications come from the configuration. */
+    MANUAL;
+
+    static InstanceLaunch parse(String value) {
+      return switch (value) {
+        case "agents" -> AGENTS;
+        case "manual" -> MANUAL;
+        default -> throw new IllegalArgumentException(
+            "streamstack.gateway.instance-launch must be agents or manual, not '" + value + "'");
+      };
+    }
+  }
+
+  /** The gateway's side of the agents: when a region is unavailable, forgotten, and how long a start may take. */
+  public record Agents(Duration agentTimeout, Duration regionForgetAfter, Duration requestTimeout) {}
 
   public record Sessions(
       Duration gracePeriod,
@@ -77,6 +99,9 @@ public record GatewaySettings(
             ice.getStringList("stun-urls"),
             ice.getStringList("turn-urls"),
             ice.getString("turn-shared-secret"),
-            ice.getDuration("turn-credential-ttl")));
+            ice.getDuration("turn-credential-ttl")),
+        InstanceLaunch.parse(c.getString("instance-launch")),
+        new Agents(c.getDuration("agent-timeout"), c.getDuration("region-forget-after"),
+            c.getDuration("agent-request-timeout")));
   }
 }

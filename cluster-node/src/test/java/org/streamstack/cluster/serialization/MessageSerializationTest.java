@@ -57,15 +57,19 @@ class MessageSerializationTest {
     Screen screen = new Screen(1920, 1080, 30, 240);
     SessionRecord record = new SessionRecord("0b6f3c9e-4a55-4b7c-9d7e-2d1c8a4f0e11", "acme", "demo", 2, "local",
         true, false, 5, screen, "{\"level\":3}", now, SessionStatus.ACTIVE, "fine", "ZGlnZXN0", now.plusSeconds(300),
-        "aW5zdGFuY2U", null);
+        "aW5zdGFuY2U", null, "instance-7");
     roundTrip(
-        new SessionEntity.Create(new SessionEntity.Spec("acme", "demo", null, "local", true, false, 0, screen, null), replyTo),
+        new SessionEntity.Create(new SessionEntity.Spec("acme", "demo", null, "local", true, false, 0, screen, null, null), replyTo),
+        new SessionEntity.Create(new SessionEntity.Spec("acme", "demo", 3, "eu", true, false, 0, screen, null, "i-1"), replyTo),
         new SessionEntity.Get("acme", replyTo),
         new SessionEntity.Get(null, replyTo),
         new SessionEntity.IssueClientCredential("acme", true, new Screen(800, null, null, null), replyTo),
         new SessionEntity.IssueInstanceCredential(replyTo),
         new SessionEntity.AuthorizeSocket(Side.INSTANCE, "secret", replyTo),
-        new SessionEntity.DetachClient(replyTo),
+        new SessionEntity.DetachClient("ICE failed", replyTo),
+        new SessionEntity.DetachClient(null, replyTo),
+        new SessionEntity.AssignInstance("instance-7", replyTo),
+        new SessionEntity.InstanceStopped("its instance stopped", replyTo),
         new SessionEntity.Fail("gone", replyTo),
         new SessionEntity.Terminate("acme", "deleted", replyTo),
         new SessionEntity.Accepted(record, "secret"),
@@ -78,6 +82,7 @@ class MessageSerializationTest {
         new SessionEntity.ClientAttached(now),
         new SessionEntity.ClientDetached(now),
         new SessionEntity.Failed("why", now),
+        new SessionEntity.InstanceAssigned("instance-7"),
         new SessionEntity.TerminationStarted("why", now),
         new SessionEntity.Terminated("why", now),
         new SessionEntity.Live(record),

@@ -59,7 +59,7 @@ class SessionLifecycleTest {
       // An attached client stops the grace timer that runs from creation.
       Thread.sleep(2000);
       assertEquals("created", session(id).path("status").asText());
-      assertInstanceOf(SessionEntity.Accepted.class, tell(id, SessionEntity.DetachClient::new));
+      assertInstanceOf(SessionEntity.Accepted.class, tell(id, replyTo -> new SessionEntity.DetachClient("stream::disconnect", replyTo)));
       Await.until("the grace period to end the session", Duration.ofSeconds(10),
           () -> session(id).path("status").asText().equals("terminated"));
       assertEquals("no client joined within the grace period of 1 s", session(id).path("status_message").asText());

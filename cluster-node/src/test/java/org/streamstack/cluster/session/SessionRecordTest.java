@@ -17,7 +17,7 @@ class SessionRecordTest {
 
   private static SessionRecord record(boolean joinable, int idleMin, SessionStatus status, Instant unattendedSince) {
     return new SessionRecord("id", "acme", "demo", null, "local", joinable, false, idleMin, Screen.DEFAULT, null, T0,
-        status, null, "d", T0, "i", unattendedSince);
+        status, null, "d", T0, "i", unattendedSince, null);
   }
 
   @Test

@@ -61,6 +61,26 @@ public final class RunningNode implements AutoCloseable {
     return new RunningNode(ClusterNode.start(options), arteryPort);
   }
 
+  /**
+   * A single-member cluster whose gateway launches instances through agents over NATS (and holds
+   * {@code roles}, gateway among them). {@code extraSettings} come last, so they may override the
+   * test settings: NATS URL and token, the agent's AMS, short timeouts.
+   */
+  public static RunningNode withAgents(List<String> roles, String extraSettings) {
+    int arteryPort = FreePorts.next();
+    NodeOptions options = NodeOptions.defaults()
+        .gatewayPort(0)
+        .adminPort(0)
+        .roles(roles)
+        .arteryHost("127.0.0.1")
+        .arteryPort(arteryPort)
+        .journal("h2:mem:" + UUID.randomUUID())
+        .with(TEST_SETTINGS)
+        .with("streamstack.gateway.instance-launch = agents")
+        .with(extraSettings);
+    return new RunningNode(ClusterNode.start(options), arteryPort);
+  }
+
   public String baseUrl() {
     return api.base;
   }

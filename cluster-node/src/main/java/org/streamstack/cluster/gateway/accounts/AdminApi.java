@@ -22,13 +22,13 @@ import org.streamstack.cluster.gateway.http.GatewayApi;
 import org.streamstack.cluster.gateway.http.HttpReply;
 import org.streamstack.cluster.gateway.http.Rejections;
 import org.streamstack.cluster.gateway.session.SessionEntity;
-import org.streamstack.cluster.gateway.signaling.Side;
+import org.streamstack.cluster.gateway.signaling.InstanceSocketUrls;
 import org.streamstack.protocol.gateway.ApiJson;
 
 /**
  * The operator's interface: accounts and their tokens, and the instance side's socket credential
- * of a session (until agents hand it to instances). Bound to loopback only, and it refuses any
- * request that does not come from this machine.
+ * of a session (for instances an operator connects by hand; agents get theirs over NATS). Bound to
+ * loopback only, and it refuses any request that does not come from this machine.
  *
  * <pre>
  * GET    /admin/v1/accounts
@@ -48,13 +48,12 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
   private final Revocations revocations;
   private final Rejections rejections;
   private final Materializer materializer;
-  /** The port the public API is bound to (not the configured one, which may be 0). */
-  private final int apiPort;
+  private final InstanceSocketUrls instanceSockets;
 
   public AdminApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Revocations revocations,
-      Rejections rejections, int apiPort) {
+      Rejections rejections, InstanceSocketUrls instanceSockets) {
     this.system = system;
-    this.apiPort = apiPort;
+    this.instanceSockets = instanceSockets;
     this.settings = settings;
     this.tokens = tokens;
     this.revocations = revocations;
@@ -129,11 +128,7 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
           .thenApply(reply -> {
             if (reply instanceof SessionEntity.Refused refused) throw new Refusal(404, refused.message());
             String credential = ((SessionEntity.Accepted) reply).credential();
-            String base = settings.publicUrl().isEmpty()
-                ? "ws://127.0.0.1:" + apiPort
-                : settings.publicUrl().replaceFirst("^http", "ws");
-            return HttpReply.sync(200, Map.of("url",
-                base + "/1.0/sessions/" + sessionId + "/sockets/" + Side.INSTANCE.pathName() + "?token=" + credential));
+            return HttpReply.sync(200, Map.of("url", instanceSockets.url(sessionId, credential)));
           });
     }
     throw new Refusal(404, "no such endpoint");

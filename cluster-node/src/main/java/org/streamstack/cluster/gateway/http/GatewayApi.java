@@ -32,6 +32,8 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.accounts.TokenVerifier;
+import org.streamstack.cluster.gateway.launch.InstanceLaunch;
+import org.streamstack.cluster.gateway.launch.LaunchRefused;
 import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.gateway.session.SessionIndex;
 import org.streamstack.cluster.gateway.session.SessionRecord;
@@ -64,19 +66,21 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   private final SignalingSocket sockets;
   private final Rejections rejections;
   private final Clock clock;
+  private final InstanceLaunch launch;
   private final Materializer materializer;
   private final ClusterSharding sharding;
   private final ConcurrentHashMap<String, TokenBucket> rateByAccount = new ConcurrentHashMap<>();
   private final WebPage webPage = new WebPage();
 
   public GatewayApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Rejections rejections,
-      Clock clock) {
+      Clock clock, InstanceLaunch launch) {
     this.system = system;
     this.settings = settings;
     this.tokens = tokens;
     this.sockets = new SignalingSocket(system, settings.signaling());
     this.rejections = rejections;
     this.clock = clock;
+    this.launch = launch;
     this.materializer = Materializer.matFromSystem(system);
     this.sharding = ClusterSharding.get(system);
   }
@@ -132,6 +136,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       cause = cause.getCause();
     }
     if (cause instanceof ApiError apiError) return apiError;
+    if (cause instanceof LaunchRefused refused) return new ApiError(refused.status(), refused.getMessage());
     if (cause instanceof EntityStreamSizeException) return new ApiError(413, "request body is too large");
     if (cause instanceof TimeoutException) {
       return new ApiError(503, "the cluster did not answer in time; try again");
@@ -189,10 +194,11 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
     switch (path.get(1)) {
       case "applications":
         requireMethod(method, "GET");
-        return done(listed(call, settings.applications(), ApplicationView::new));
+        return launch.applications().thenApply(names -> listed(call, names, names, ApplicationView::new));
       case "regions":
         requireMethod(method, "GET");
-        return done(listed(call, settings.regions(), name -> new RegionView(name, true)));
+        return launch.regions().thenApply(regions ->
+            listed(call, regions.stream().map(RegionView::name).toList(), regions, region -> region));
       case "shares":
         throw new ApiError(501, "shares are not available yet on this gateway");
       default:
@@ -239,8 +245,8 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
         "cluster_members", cluster.state().getMembers().spliterator().getExactSizeIfKnown()));
   }
 
-  private <T> HttpResponse listed(Call call, List<String> names, Function<String, T> view) {
-    if (recursion(call)) return HttpReply.collection(names.stream().map(view).toList(), names.size());
+  private <E, T> HttpResponse listed(Call call, List<String> names, List<E> entries, Function<E, T> view) {
+    if (recursion(call)) return HttpReply.collection(entries.stream().map(view).toList(), names.size());
     return HttpReply.collection(names, names.size());
   }
 
@@ -249,33 +255,22 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       CreateSessionRequest create = parse(bytes, CreateSessionRequest.class);
       String problem = create.problem();
       if (problem != null) throw new ApiError(400, problem);
-      if (!settings.applications().contains(create.app())) {
-        throw new ApiError(400, "unknown application '" + create.app() + "'");
-      }
-      String region = create.region() == null || create.region().isEmpty() ? pickRegion() : create.region();
-      if (!settings.regions().contains(region)) throw new ApiError(400, "unknown region '" + region + "'");
       Screen screen = create.screen() == null ? settings.defaultScreen() : create.screen().orDefaults(settings.defaultScreen());
       JsonNode extra = create.extraData();
-      SessionEntity.Spec spec = new SessionEntity.Spec(call.account(), create.app(), create.appVersion(), region,
-          Boolean.TRUE.equals(create.joinable()), Boolean.TRUE.equals(create.ephemeral()),
-          create.idleTimeMin() == null ? 0 : create.idleTimeMin(), screen,
-          extra == null || extra.isNull() ? null : extra.toString());
       String sessionId = UUID.randomUUID().toString();
-      Duration timeout = settings.sessions().askTimeout();
-      return SessionIndex.bucket(system, call.account(), sessionId, settings.sessions().indexBuckets())
-          .<org.apache.pekko.Done>ask(replyTo -> new SessionIndex.Register(sessionId, clock.instant(), replyTo), timeout)
-          .thenCompose(registered -> session(sessionId)
-              .<SessionEntity.Reply>ask(replyTo -> new SessionEntity.Create(spec, replyTo), timeout))
-          .thenApply(reply -> {
-            SessionEntity.Accepted accepted = accepted(reply);
-            return HttpReply.sync(201, view(call.request(), accepted.session(), accepted.credential()));
+      return launch.regionFor(create.app(), create.region(), clientAddress(call.request()))
+          .thenCompose(region -> SessionEntity.registerAndCreate(system, settings.sessions(), sessionId,
+              new SessionEntity.Spec(call.account(), create.app(), create.appVersion(), region,
+                  Boolean.TRUE.equals(create.joinable()), Boolean.TRUE.equals(create.ephemeral()),
+                  create.idleTimeMin() == null ? 0 : create.idleTimeMin(), screen,
+                  extra == null || extra.isNull() ? null : extra.toString(), null),
+              clock.instant()))
+          .thenCompose(reply -> {
+            SessionEntity.Accepted created = accepted(reply);
+            return launch.startInstance(created.session())
+                .thenApply(session -> HttpReply.sync(201, view(call.request(), session, created.credential())));
           });
     });
-  }
-
-  private String pickRegion() {
-    if (settings.regions().isEmpty()) throw new ApiError(503, "no region can serve a session now");
-    return settings.regions().get(0);
   }
 
   private CompletionStage<HttpResponse> listSessions(Call call) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,18 +27,23 @@ import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.accounts.Credentials;
+import org.streamstack.cluster.gateway.agents.AgentClient;
 import org.streamstack.cluster.gateway.signaling.Side;
 import org.streamstack.cluster.gateway.signaling.SignalingChannel;
 import org.streamstack.cluster.serialization.CborSerializable;
 import org.streamstack.protocol.gateway.Screen;
 import org.streamstack.protocol.gateway.SessionStatus;
+import org.streamstack.protocol.nats.StopInstance;
 
 /**
  * One session of the gateway: sharded, event sourced. States created → active (the instance
  * connected its socket) → terminating → terminated, or error with a reason. A session nobody
  * attends ends at its grace or idle deadline; the timer is re-armed from the journal when the
  * entity recovers, and remember-entities brings every live session back after a restart, so the
- * deadline holds across restarts.
+ * deadline holds across restarts. Error and terminated are final for everything the instance side
+ * reports: only the owner (DELETE) or a deadline moves an errored session on, to terminated.
+ * Whenever a session ends for any reason but its instance stopping, its region's agent is told to
+ * stop the instance.
  */
 public final class SessionEntity
     extends EventSourcedBehavior<SessionEntity.Command, SessionEntity.Event, SessionEntity.State> {
@@ -58,7 +64,8 @@ public final class SessionEntity
       boolean ephemeral,
       int idleTimeMin,
       Screen screen,
-      String extraData)
+      String extraData,
+      String instanceId)
       implements CborSerializable {}
 
   public record Create(Spec spec, ActorRef<Reply> replyTo) implements Command {}
@@ -75,8 +82,17 @@ public final class SessionEntity
 
   public record AuthorizeSocket(Side side, String credential, ActorRef<Reply> replyTo) implements Command {}
 
-  /** The client went away (reported by whoever sees it); a joinable session starts its grace period. */
-  public record DetachClient(ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * The client went away (reported by the media node through AMS and the agent): a joinable session
+   * starts its grace period, any other session terminates.
+   */
+  public record DetachClient(String reason, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The region's agent started the session's instance. */
+  public record AssignInstance(String instanceId, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The session's instance stopped on its own: the session terminates, with no stop sent back. */
+  public record InstanceStopped(String reason, ActorRef<Reply> replyTo) implements Command {}
 
   public record Fail(String reason, ActorRef<Reply> replyTo) implements Command {}
 
@@ -116,6 +132,8 @@ public final class SessionEntity
 
   public record Failed(String reason, Instant at) implements Event {}
 
+  public record InstanceAssigned(String instanceId) implements Event {}
+
   public record TerminationStarted(String reason, Instant at) implements Event {}
 
   public record Terminated(String reason, Instant at) implements Event {}
@@ -128,7 +146,8 @@ public final class SessionEntity
 
   // --- sharding -------------------------------------------------------------------------------
 
-  public static void initSharding(ActorSystem<?> system, GatewaySettings settings, Clock clock) {
+  /** {@code agents} is told to stop the instance of every session that ends. */
+  public static void initSharding(ActorSystem<?> system, GatewaySettings settings, Clock clock, AgentClient agents) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -139,7 +158,8 @@ public final class SessionEntity
                                 Behaviors.withTimers(
                                     timers ->
                                         new SessionEntity(
-                                            entity.getEntityId(), entity.getShard(), context, timers, settings, clock))))
+                                            entity.getEntityId(), entity.getShard(), context, timers, settings, clock,
+                                            agents))))
                 .withRole("gateway")
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
@@ -153,6 +173,7 @@ public final class SessionEntity
   private final TimerScheduler<Command> timers;
   private final GatewaySettings.Sessions settings;
   private final Clock clock;
+  private final AgentClient agents;
 
   private SessionEntity(
       String sessionId,
@@ -160,7 +181,8 @@ public final class SessionEntity
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       GatewaySettings settings,
-      Clock clock) {
+      Clock clock,
+      AgentClient agents) {
     super(PersistenceId.of(TYPE_KEY.name(), sessionId));
     this.sessionId = sessionId;
     this.shard = shard;
@@ -168,6 +190,20 @@ public final class SessionEntity
     this.timers = timers;
     this.settings = settings.sessions();
     this.clock = clock;
+    this.agents = agents;
+  }
+
+  /**
+   * Registers a new session in its owner's index, then creates it: registered first, so that a
+   * session that exists is always listed (a listed id whose creation failed is dropped by the listing).
+   */
+  public static CompletionStage<Reply> registerAndCreate(ActorSystem<?> system, GatewaySettings.Sessions settings,
+      String sessionId, Spec spec, Instant now) {
+    Duration timeout = settings.askTimeout();
+    return SessionIndex.bucket(system, spec.owner(), sessionId, settings.indexBuckets())
+        .<org.apache.pekko.Done>ask(replyTo -> new SessionIndex.Register(sessionId, now, replyTo), timeout)
+        .thenCompose(registered -> ClusterSharding.get(system).entityRefFor(TYPE_KEY, sessionId)
+            .<Reply>ask(replyTo -> new Create(spec, replyTo), timeout));
   }
 
   @Override
@@ -209,6 +245,8 @@ public final class SessionEntity
     if (command instanceof IssueClientCredential issue) return onIssueClientCredential(live, issue);
     if (command instanceof IssueInstanceCredential issue) return onIssueInstanceCredential(live, issue);
     if (command instanceof DetachClient detach) return onDetachClient(live, detach);
+    if (command instanceof AssignInstance assign) return onAssignInstance(live, assign);
+    if (command instanceof InstanceStopped stopped) return onInstanceStopped(live, stopped);
     if (command instanceof Fail fail) return onFail(live, fail);
     if (command instanceof Terminate terminate) return onTerminate(live, terminate);
     if (command instanceof DeadlineReached deadline) return onDeadlineReached(live, deadline);
@@ -226,7 +264,7 @@ public final class SessionEntity
             spec.ephemeral(), spec.idleTimeMin(), spec.screen(), spec.extraData(), now, SessionStatus.CREATED, null,
             Credentials.digest(clientCredential), now.plus(settings.clientCredentialTtl()),
             // The instance credential is only ever handed out through IssueInstanceCredential.
-            Credentials.digest(Credentials.newSecret()), now);
+            Credentials.digest(Credentials.newSecret()), now, spec.instanceId());
     return Effect()
         .persist(new Created(session))
         .thenRun(this::armDeadline)
@@ -312,17 +350,62 @@ public final class SessionEntity
   }
 
   private Effect<Event, State> onDetachClient(Live state, DetachClient command) {
-    if (!state.session().clientAttached() || state.session().ended()) {
-      return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
+    SessionRecord session = state.session();
+    if (session.ended() || session.status() == SessionStatus.ERROR) {
+      return Effect().reply(command.replyTo(), new Accepted(session, null));
     }
+    String why = command.reason() == null || command.reason().isBlank() ? "no reason given" : command.reason();
+    if (!session.joinable()) {
+      context.getLog().info("Session {} ends: its client left ({})", sessionId, why);
+      return terminate("the client left: " + why, true)
+          .thenReply(command.replyTo(), ended -> new Accepted(live(ended), null));
+    }
+    if (!session.clientAttached()) return Effect().reply(command.replyTo(), new Accepted(session, null));
+    context.getLog().info("Session {}: its client left ({}); it may rejoin within {} s",
+        sessionId, why, settings.gracePeriod().toSeconds());
     return Effect()
         .persist(new ClientDetached(clock.instant()))
         .thenRun(this::armDeadline)
         .thenReply(command.replyTo(), detached -> new Accepted(live(detached), null));
   }
 
+  private Effect<Event, State> onAssignInstance(Live state, AssignInstance command) {
+    SessionRecord session = state.session();
+    if (command.instanceId().equals(session.instanceId())) {
+      return Effect().reply(command.replyTo(), new Accepted(session, null));
+    }
+    if (session.instanceId() != null) {
+      return Effect().reply(command.replyTo(), new Refused(Refusal.CONFLICT,
+          "session " + sessionId + " is served by instance " + session.instanceId() + " already"));
+    }
+    if (session.ended()) {
+      // The session ended while its instance was being started: the stop sent then may have found
+      // nothing to stop, so this late instance is stopped now.
+      agents.stopInstance(session.region(),
+          new StopInstance(sessionId, command.instanceId(), "session " + sessionId + " had ended: " + session.statusMessage()));
+      return Effect().reply(command.replyTo(), new Accepted(session, null));
+    }
+    return Effect()
+        .persist(new InstanceAssigned(command.instanceId()))
+        .thenReply(command.replyTo(), assigned -> new Accepted(live(assigned), null));
+  }
+
+  private Effect<Event, State> onInstanceStopped(Live state, InstanceStopped command) {
+    SessionRecord session = state.session();
+    if (session.ended() || session.status() == SessionStatus.ERROR) {
+      return Effect().reply(command.replyTo(), new Accepted(session, null));
+    }
+    context.getLog().info("Session {} ends: {}", sessionId, command.reason());
+    return terminate(command.reason(), false).thenReply(command.replyTo(), ended -> new Accepted(live(ended), null));
+  }
+
   private Effect<Event, State> onFail(Live state, Fail command) {
-    if (state.session().ended()) return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
+    SessionRecord session = state.session();
+    // The first failure is the one that explains the session; later ones are its consequences.
+    if (session.ended() || session.status() == SessionStatus.ERROR) {
+      return Effect().reply(command.replyTo(), new Accepted(session, null));
+    }
+    context.getLog().info("Session {} is in error: {}", sessionId, command.reason());
     return Effect()
         .persist(new Failed(command.reason(), clock.instant()))
         .thenReply(command.replyTo(), failed -> new Accepted(live(failed), null));
@@ -332,7 +415,7 @@ public final class SessionEntity
     Refused refused = refuseForeign(state.session(), command.requester(), false);
     if (refused != null) return Effect().reply(command.replyTo(), refused);
     if (state.session().ended()) return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
-    return terminate(command.reason()).thenReply(command.replyTo(), ended -> new Accepted(live(ended), null));
+    return terminate(command.reason(), true).thenReply(command.replyTo(), ended -> new Accepted(live(ended), null));
   }
 
   private Effect<Event, State> onDeadlineReached(Live state, DeadlineReached command) {
@@ -344,7 +427,7 @@ public final class SessionEntity
       return Effect().none();
     }
     context.getLog().info("Session {} ends: {}", sessionId, session.unattendedReason(settings.gracePeriod()));
-    return terminate(session.unattendedReason(settings.gracePeriod())).thenNoReply();
+    return terminate(session.unattendedReason(settings.gracePeriod()), true).thenNoReply();
   }
 
   private Effect<Event, State> onPassivateIfEnded(Live state, PassivateIfEnded command) {
@@ -352,10 +435,12 @@ public final class SessionEntity
   }
 
   /**
-   * Until instances exist behind the gateway there is nothing to wait for between terminating and
-   * terminated, so both are written at once; the signalling sockets are closed after.
+   * The instance is stopped by its agent and AMS without the session waiting for it, so terminating
+   * and terminated are written at once; the signalling sockets are closed after. {@code stopInstance}
+   * is false when the end came from the instance itself.
    */
-  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> terminate(String reason) {
+  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> terminate(String reason,
+      boolean stopInstance) {
     Instant now = clock.instant();
     return Effect()
         .persist(List.of(new TerminationStarted(reason, now), new Terminated(reason, now)))
@@ -365,6 +450,7 @@ public final class SessionEntity
               .entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
               .tell(new SignalingChannel.Close("session " + sessionId + " has terminated: " + reason));
           SessionRecord session = live(ended);
+          if (stopInstance) agents.stopInstance(session.region(), new StopInstance(sessionId, session.instanceId(), reason));
           if (session.ephemeral()) {
             SessionIndex.forget(context.getSystem(), session.owner(), sessionId, settings.indexBuckets());
           }
@@ -411,6 +497,8 @@ public final class SessionEntity
     if (command instanceof IssueInstanceCredential issue) return issue.replyTo();
     if (command instanceof AuthorizeSocket authorize) return authorize.replyTo();
     if (command instanceof DetachClient detach) return detach.replyTo();
+    if (command instanceof AssignInstance assign) return assign.replyTo();
+    if (command instanceof InstanceStopped stopped) return stopped.replyTo();
     if (command instanceof Fail fail) return fail.replyTo();
     if (command instanceof Terminate terminate) return terminate.replyTo();
     return null;
@@ -434,6 +522,7 @@ public final class SessionEntity
     if (event instanceof ClientAttached) return new Live(session.withUnattendedSince(null));
     if (event instanceof ClientDetached detached) return new Live(session.withUnattendedSince(detached.at()));
     if (event instanceof Failed failed) return new Live(session.withStatus(SessionStatus.ERROR, failed.reason()));
+    if (event instanceof InstanceAssigned assigned) return new Live(session.withInstanceId(assigned.instanceId()));
     if (event instanceof TerminationStarted started) {
       return new Live(session.withStatus(SessionStatus.TERMINATING, started.reason()));
     }

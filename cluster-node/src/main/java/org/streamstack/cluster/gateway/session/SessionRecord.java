@@ -9,7 +9,8 @@ import org.streamstack.protocol.gateway.SessionStatus;
 /**
  * What the gateway knows of one session: the state of {@link SessionEntity}. Credentials are kept
  * as digests only. {@code unattendedSince} is set while no client is attached; it starts the
- * grace and idle deadlines.
+ * grace and idle deadlines. {@code instanceId} is the AMS instance serving the session, once known
+ * (null in manual mode, and until the region's agent has started it).
  */
 public record SessionRecord(
     String id,
@@ -28,7 +29,8 @@ public record SessionRecord(
     String clientCredentialDigest,
     Instant clientCredentialExpiresAt,
     String instanceCredentialDigest,
-    Instant unattendedSince)
+    Instant unattendedSince,
+    String instanceId)
     implements CborSerializable {
 
   public boolean ended() {
@@ -67,24 +69,30 @@ public record SessionRecord(
   SessionRecord withStatus(SessionStatus newStatus, String message) {
     return new SessionRecord(id, owner, app, appVersion, region, joinable, ephemeral, idleTimeMin, screen,
         extraData, createdAt, newStatus, message, clientCredentialDigest, clientCredentialExpiresAt,
-        instanceCredentialDigest, unattendedSince);
+        instanceCredentialDigest, unattendedSince, instanceId);
   }
 
   SessionRecord withClientCredential(String digest, Instant expiresAt, Screen newScreen) {
     return new SessionRecord(id, owner, app, appVersion, region, joinable, ephemeral, idleTimeMin,
         newScreen != null ? newScreen : screen, extraData, createdAt, status, statusMessage, digest, expiresAt,
-        instanceCredentialDigest, unattendedSince);
+        instanceCredentialDigest, unattendedSince, instanceId);
   }
 
   SessionRecord withInstanceCredential(String digest) {
     return new SessionRecord(id, owner, app, appVersion, region, joinable, ephemeral, idleTimeMin, screen,
         extraData, createdAt, status, statusMessage, clientCredentialDigest, clientCredentialExpiresAt,
-        digest, unattendedSince);
+        digest, unattendedSince, instanceId);
   }
 
   SessionRecord withUnattendedSince(Instant since) {
     return new SessionRecord(id, owner, app, appVersion, region, joinable, ephemeral, idleTimeMin, screen,
         extraData, createdAt, status, statusMessage, clientCredentialDigest, clientCredentialExpiresAt,
-        instanceCredentialDigest, since);
+        instanceCredentialDigest, since, instanceId);
+  }
+
+  SessionRecord withInstanceId(String newInstanceId) {
+    return new SessionRecord(id, owner, app, appVersion, region, joinable, ephemeral, idleTimeMin, screen,
+        extraData, createdAt, status, statusMessage, clientCredentialDigest, clientCredentialExpiresAt,
+        instanceCredentialDigest, unattendedSince, newInstanceId);
   }
 }

@@ -1,0 +1,216 @@
+package org.streamstack.cluster.gateway.regions;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.streamstack.cluster.gateway.GatewaySettings;
+import org.streamstack.protocol.nats.AgentHeartbeat;
+import org.streamstack.protocol.nats.NatsJson;
+import org.streamstack.protocol.nats.Subjects;
+
+/**
+ * The regions this gateway member knows, from every agent's heartbeats (one directory per gateway
+ * member, each hearing all heartbeats: no queue group). A region whose agents have all been silent
+ * for the agent timeout is unavailable; after the forget delay it is gone. Several agents of one
+ * region see the same AMS, so their reports are merged, not added up.
+ */
+public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Command> {
+
+  public sealed interface Command {}
+
+  public record GetRegions(ActorRef<Regions> replyTo) implements Command {}
+
+  /** The regions known now, by name. */
+  public record Regions(List<Region> regions) {
+
+    public Optional<Region> named(String name) {
+      return regions.stream().filter(region -> region.name().equals(name)).findFirst();
+    }
+
+    /** Every application some known region offers, in alphabetical order. */
+    public List<String> applications() {
+      TreeSet<String> names = new TreeSet<>();
+      for (Region region : regions) names.addAll(region.applications());
+      return List.copyOf(names);
+    }
+
+    public boolean offered(String app) {
+      return regions.stream().anyMatch(region -> region.offers(app));
+    }
+  }
+
+  private record HeartbeatReceived(String subject, byte[] payload) implements Command {}
+
+  private record Sweep() implements Command {}
+
+  private record Heard(AgentHeartbeat beat, Instant at) {}
+
+  public static Behavior<Command> create(Connection nats, GatewaySettings.Agents settings, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Duration sweep = settings.agentTimeout().dividedBy(4);
+      if (sweep.compareTo(Duration.ofMillis(100)) < 0) sweep = Duration.ofMillis(100);
+      timers.startTimerWithFixedDelay(new Sweep(), sweep);
+      return new RegionDirectory(context, nats, settings, clock);
+    }));
+  }
+
+  private final Connection nats;
+  private final Dispatcher dispatcher;
+  private final GatewaySettings.Agents settings;
+  private final Clock clock;
+  /** Region name → agent id → its last heartbeat. */
+  private final Map<String, Map<String, Heard>> heard = new TreeMap<>();
+  /** What was last logged of each region: available, unavailable or silent. */
+  private final Map<String, String> lastLogged = new HashMap<>();
+  private long malformed;
+
+  private RegionDirectory(ActorContext<Command> context, Connection nats, GatewaySettings.Agents settings,
+      Clock clock) {
+    super(context);
+    context.setLoggerName(RegionDirectory.class);
+    this.nats = nats;
+    this.settings = settings;
+    this.clock = clock;
+    ActorRef<Command> self = context.getSelf();
+    this.dispatcher = nats.createDispatcher();
+    dispatcher.subscribe(Subjects.ALL_AGENT_HEARTBEATS,
+        message -> self.tell(new HeartbeatReceived(message.getSubject(), message.getData())));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(GetRegions.class, this::onGetRegions)
+        .onMessage(HeartbeatReceived.class, this::onHeartbeat)
+        .onMessage(Sweep.class, this::onSweep)
+        .onSignal(PostStop.class, this::onPostStop)
+        .build();
+  }
+
+  private Behavior<Command> onGetRegions(GetRegions command) {
+    Instant now = clock.instant();
+    List<Region> regions = new ArrayList<>(heard.size());
+    for (Map.Entry<String, Map<String, Heard>> entry : heard.entrySet()) {
+      regions.add(merge(entry.getKey(), entry.getValue().values(), now));
+    }
+    command.replyTo().tell(new Regions(List.copyOf(regions)));
+    return this;
+  }
+
+  private Behavior<Command> onHeartbeat(HeartbeatReceived received) {
+    AgentHeartbeat beat;
+    try {
+      beat = NatsJson.read(received.payload(), AgentHeartbeat.class);
+      String problem = problemOf(beat, received.subject());
+      if (problem != null) throw new NatsJson.MalformedMessageException(problem);
+    } catch (NatsJson.MalformedMessageException e) {
+      malformed++;
+      getContext().getLog().warn("Dropped a malformed agent heartbeat on {} ({} so far): {}",
+          received.subject(), malformed, e.getMessage());
+      return this;
+    }
+    Map<String, Heard> agents = heard.computeIfAbsent(beat.region(), name -> new HashMap<>());
+    if (agents.isEmpty()) {
+      getContext().getLog().info("Region {} is known now: its agent {} reports applications {}",
+          beat.region(), beat.agentId(), beat.applications());
+    } else if (!agents.containsKey(beat.agentId())) {
+      getContext().getLog().info("Region {} has another agent: {}", beat.region(), beat.agentId());
+    }
+    agents.put(beat.agentId(), new Heard(beat, clock.instant()));
+    logIfChanged(merge(beat.region(), agents.values(), clock.instant()));
+    return this;
+  }
+
+  private static String problemOf(AgentHeartbeat beat, String subject) {
+    if (beat.region() == null || beat.agentId() == null || beat.agentId().isBlank()) {
+      return "region and agentId are required";
+    }
+    String expected;
+    try {
+      expected = Subjects.agentHeartbeat(beat.region());
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    if (!expected.equals(subject)) return "region " + beat.region() + " reported on another region's subject";
+    if (beat.applications() != null && beat.applications().contains(null)) return "applications hold a null";
+    return null;
+  }
+
+  private Behavior<Command> onSweep(Sweep sweep) {
+    Instant now = clock.instant();
+    Instant forgetBefore = now.minus(settings.regionForgetAfter());
+    var regions = heard.entrySet().iterator();
+    while (regions.hasNext()) {
+      Map.Entry<String, Map<String, Heard>> region = regions.next();
+      region.getValue().values().removeIf(last -> last.at().isBefore(forgetBefore));
+      if (region.getValue().isEmpty()) {
+        getContext().getLog().warn("Region {} is forgotten: no agent of it was heard for {} s",
+            region.getKey(), settings.regionForgetAfter().toSeconds());
+        lastLogged.remove(region.getKey());
+        regions.remove();
+      } else {
+        logIfChanged(merge(region.getKey(), region.getValue().values(), now));
+      }
+    }
+    return this;
+  }
+
+  /** One view of a region from the reports of its agents. */
+  private Region merge(String name, Iterable<Heard> agents, Instant now) {
+    Instant silentBefore = now.minus(settings.agentTimeout());
+    boolean anyHeard = false;
+    boolean available = false;
+    int freeSlots = 0;
+    TreeSet<String> applications = new TreeSet<>();
+    TreeSet<String> lastKnownApplications = new TreeSet<>();
+    for (Heard agent : agents) {
+      List<String> apps = agent.beat().applications() == null ? List.of() : agent.beat().applications();
+      lastKnownApplications.addAll(apps);
+      if (agent.at().isBefore(silentBefore)) continue;
+      anyHeard = true;
+      applications.addAll(apps);
+      if (agent.beat().available()) {
+        available = true;
+        freeSlots = Math.max(freeSlots, Math.max(0, agent.beat().freeSlots()));
+      }
+    }
+    if (!anyHeard) return new Region(name, false, 0, List.copyOf(lastKnownApplications), true);
+    return new Region(name, available, freeSlots, List.copyOf(applications), false);
+  }
+
+  private void logIfChanged(Region region) {
+    String state = region.silent() ? "silent" : region.available() ? "available" : "unavailable";
+    String before = lastLogged.put(region.name(), state);
+    if (state.equals(before)) return;
+    switch (state) {
+      case "silent" -> getContext().getLog().warn(
+          "Region {} is unavailable: none of its agents was heard for {} s", region.name(),
+          settings.agentTimeout().toSeconds());
+      case "available" -> getContext().getLog().info("Region {} takes sessions ({} free slots)", region.name(),
+          region.freeSlots());
+      default -> getContext().getLog().warn("Region {} is unavailable: its agents report that it takes no instances",
+          region.name());
+    }
+  }
+
+  private Behavior<Command> onPostStop(PostStop stop) {
+    if (nats.getStatus() != Connection.Status.CLOSED) nats.closeDispatcher(dispatcher);
+    return this;
+  }
+}
