@@ -342,6 +342,31 @@ public final class TestBrowser implements AutoCloseable {
    * @return the answer SDP
    */
   public String answer(ActorRef<Peer.Command> peer) {
+    String answer = applyOfferAndAnswer();
+    peer.tell(new Peer.ApplyAnswer(answer));
+    for (IceCandidate candidate : transport.localCandidates()) {
+      peer.tell(new Peer.AddRemoteCandidate(candidate.toString()));
+    }
+    return answer;
+  }
+
+  /**
+   * As {@link #answer(ActorRef)}, for an instance on the other side of the gateway: the answer and
+   * our candidates leave as the client's signalling frames (PROTOCOL.md 4, base64 SDP and candidates).
+   */
+  public String answer(java.util.function.Consumer<String> signaling) {
+    String answer = applyOfferAndAnswer();
+    java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+    signaling.accept("{\"type\":\"answer\",\"sdp\":\"" + base64.encodeToString(answer.getBytes(StandardCharsets.UTF_8)) + "\"}");
+    for (IceCandidate candidate : transport.localCandidates()) {
+      signaling.accept("{\"type\":\"candidate\",\"candidate\":\""
+          + base64.encodeToString(candidate.toString().getBytes(StandardCharsets.UTF_8))
+          + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
+    }
+    return answer;
+  }
+
+  private String applyOfferAndAnswer() {
     SessionDescription offered;
     List<IceCandidate> candidates;
     synchronized (lock) {
@@ -356,10 +381,6 @@ public final class TestBrowser implements AutoCloseable {
     candidates.forEach(agent::addRemoteCandidate);
     agent.start(remoteUfrag, remotePassword);
     milestones.get(Milestone.ANSWER_SENT).complete(System.nanoTime());
-    peer.tell(new Peer.ApplyAnswer(answer));
-    for (IceCandidate candidate : transport.localCandidates()) {
-      peer.tell(new Peer.AddRemoteCandidate(candidate.toString()));
-    }
     return answer;
   }
 
