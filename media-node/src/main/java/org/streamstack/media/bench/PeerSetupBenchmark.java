@@ -119,6 +119,7 @@ public final class PeerSetupBenchmark {
     MediaNode node = MediaNode.start(ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = 0
         streamstack.media.ice.bind-addresses = ["127.0.0.1"]
+        streamstack.media.node.nats-url = ""
         """));
     int w = options.width();
     int h = options.height();

@@ -23,7 +23,7 @@ import org.streamstack.media.video.VideoFrame;
  * The video of a synthetic instance without the instance and its signalling socket, for peers run
  * directly by the loopback tests and the setup benchmark: the {@link SyntheticApplication} drawn by
  * a {@link FrameClock} and encoded by one {@link VideoEncoderActor} per codec while a peer uses
- * that codec, as {@code SyntheticInstance} does.
+ * that codec, as an {@code InstanceRuntime} does.
  */
 public final class SyntheticVideoSource implements VideoSource, AutoCloseable {
 

@@ -2,49 +2,79 @@ package org.streamstack.media.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.nats.client.Connection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.media.dtls.DtlsCertificate;
 import org.streamstack.media.dtls.DtlsSettings;
+import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.encoder.FfmpegRuntime;
 import org.streamstack.media.gpu.EncoderSelection;
 import org.streamstack.media.ice.IceUdpPort;
-import org.streamstack.media.instance.SyntheticInstance;
+import org.streamstack.media.instance.InstanceRuntime;
+import org.streamstack.media.instance.InstanceSpec;
 import org.streamstack.media.peer.PeerResources;
 import org.streamstack.media.srtp.SrtpSession;
+import org.streamstack.protocol.gateway.Screen;
+import org.streamstack.protocol.nats.NatsConnector;
+import org.streamstack.protocol.nats.NatsSettings;
+import org.streamstack.protocol.nats.NodeHeartbeat;
 
 /**
- * One media node: the UDP port its peers share, its DTLS certificate, its encoders, and the
- * instances it runs. Everything slow to start (FFmpeg's natives, OpenSSL for SRTP, the GPU probe)
- * happens here once, so that no session waits for it.
+ * One media node: the UDP port its peers share, its DTLS certificate, its encoders, the instances
+ * it runs and, when a NATS URL is configured, its {@link NodeAgent} on the bus. Everything slow to
+ * start (FFmpeg's natives, OpenSSL for SRTP, the GPU probe) happens here once, so that no session
+ * waits for it.
+ *
+ * <p>Closing the node (or the actor system's coordinated shutdown, on SIGTERM) first drains the
+ * agent: its instances stop and are reported ended before the bus connection closes.
  */
 public final class MediaNode implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MediaNode.class);
+  private static final String SHUTTING_DOWN = "the media node is shutting down";
 
   private final ActorSystem<Void> system;
   private final MediaNodeSettings settings;
   private final IceUdpPort udpPort;
   private final PeerResources resources;
   private final EncoderSelection encoders;
-  private final Config config;
+  private final Map<EncoderPreference, EncoderSelection> encodersByPreference;
+  private final Screen defaultScreen;
+  private final String nodeId;
+  private final ActorRef<NodeAgent.Command> agent;
 
-  private MediaNode(ActorSystem<Void> system, Config config, MediaNodeSettings settings, IceUdpPort udpPort,
-      PeerResources resources, EncoderSelection encoders) {
+  private MediaNode(ActorSystem<Void> system, MediaNodeSettings settings, IceUdpPort udpPort, PeerResources resources,
+      EncoderSelection encoders, Screen defaultScreen, String nodeId) {
     this.system = system;
-    this.config = config;
     this.settings = settings;
     this.udpPort = udpPort;
     this.resources = resources;
     this.encoders = encoders;
+    this.defaultScreen = defaultScreen;
+    this.nodeId = nodeId;
+    this.encodersByPreference = new EnumMap<>(EncoderPreference.class);
+    for (EncoderPreference preference : EncoderPreference.values()) {
+      encodersByPreference.put(preference, preference == encoders.preference()
+          ? encoders : new EncoderSelection(preference, encoders.gpus()));
+    }
+    this.agent = settings.node().natsEnabled() ? startAgent() : null;
   }
 
   public static MediaNode start(Config overrides) {
@@ -62,23 +92,85 @@ public final class MediaNode implements AutoCloseable {
     }
     PeerResources resources = new PeerResources(udpPort, settings.ice(), settings.turn(), DtlsCertificate.generate(),
         DtlsSettings.defaults(), settings.packetHistorySize(), settings.simulatedOutgoingLoss());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "media-node", config);
-    log.info("Media node ready in {} ms: UDP port {} on {}, GPU: {}", (System.nanoTime() - started) / 1_000_000,
-        udpPort.port(), udpPort.localAddresses(), encoders.gpus().available() ? encoders.gpus().devices() : "none");
-    return new MediaNode(system, config, settings, udpPort, resources, encoders);
-  }
-
-  /** Runs the synthetic application as an instance whose signalling goes through {@code socketUrl}. */
-  public ActorRef<SyntheticInstance.Command> startSyntheticInstance(String instanceId, String socketUrl) {
+    // Leaving the bus happens in the phase before the service unbinds: give it its own time.
+    Duration leaveTime = settings.node().drainTimeout().plusSeconds(3);
+    Config systemConfig = ConfigFactory.parseString("pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
+        + leaveTime.toMillis() + "ms").withFallback(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "media-node", systemConfig);
     Config app = config.getConfig("streamstack.media.app");
-    return startSyntheticInstance(instanceId, socketUrl, app.getInt("width"), app.getInt("height"), app.getInt("fps"));
+    Screen defaultScreen = new Screen(app.getInt("width"), app.getInt("height"), app.getInt("fps"), null);
+    String nodeId = settings.node().nodeId(udpPort.port());
+    MediaNode node = new MediaNode(system, settings, udpPort, resources, encoders, defaultScreen, nodeId);
+    log.info("Media node {} ready in {} ms: UDP port {} on {}, GPU: {}", nodeId, (System.nanoTime() - started) / 1_000_000,
+        udpPort.port(), udpPort.localAddresses(), encoders.gpus().available() ? encoders.gpus().devices() : "none");
+    return node;
   }
 
-  public ActorRef<SyntheticInstance.Command> startSyntheticInstance(String instanceId, String socketUrl, int width,
+  private ActorRef<NodeAgent.Command> startAgent() {
+    NodeSettings node = settings.node();
+    HostResources host = new HostResources();
+    NodeHeartbeat.Capacity capacity = host.capacity(node.encoderSlots(), node.encoderSlotsPerCpu(),
+        node.nvencSessionsPerGpu(), encoders.gpus(), encoders.preference());
+    NatsSettings nats = node.nats(nodeId);
+    Connection bus;
+    try {
+      bus = NatsConnector.connect(nats);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to NATS", e);
+    }
+    NodeAgent.Setup setup = new NodeAgent.Setup(nodeId, node.region(), address(), bus, nats.redactedUrl(),
+        node.heartbeatInterval(), node.drainTimeout(), capacity, host, defaultScreen,
+        (spec, owner) -> InstanceRuntime.create(runtimeSetup(spec), owner), InstantSource.system());
+    ActorRef<NodeAgent.Command> ref = system.systemActorOf(NodeAgent.create(setup), "node-agent", Props.empty());
+    Duration askTimeout = node.drainTimeout().plusSeconds(2);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "leave-the-bus",
+        () -> AskPattern.<NodeAgent.Command, Done>ask(ref, replyTo -> new NodeAgent.Drain(SHUTTING_DOWN, replyTo),
+            askTimeout, system.scheduler()));
+    return ref;
+  }
+
+  /** The first host candidate address other than loopback, which no one elsewhere can reach. */
+  private String address() {
+    List<InetSocketAddress> addresses = udpPort.localAddresses();
+    return addresses.stream().filter(a -> !a.getAddress().isLoopbackAddress()).findFirst()
+        .or(() -> addresses.stream().findFirst())
+        .map(a -> a.getAddress().getHostAddress())
+        .orElse("");
+  }
+
+  /**
+   * The encoders an instance gets: a node set to {@code cpu} never uses its GPUs; otherwise the
+   * application's preference decides, and {@code auto} leaves it to the node's setting.
+   */
+  private EncoderSelection encodersFor(EncoderPreference application) {
+    if (encoders.preference() == EncoderPreference.CPU || application == EncoderPreference.AUTO) return encoders;
+    return encodersByPreference.get(application);
+  }
+
+  private InstanceRuntime.Setup runtimeSetup(InstanceSpec spec) {
+    return new InstanceRuntime.Setup(spec, resources, settings.encoder(), encodersFor(spec.encoder()));
+  }
+
+  /**
+   * Runs the synthetic application as an instance whose signalling goes through {@code socketUrl},
+   * outside the bus (manual mode: {@code --instance-socket}), at the configured screen.
+   */
+  public ActorRef<InstanceRuntime.Command> startSyntheticInstance(String instanceId, String socketUrl) {
+    return startSyntheticInstance(instanceId, socketUrl, defaultScreen.width(), defaultScreen.height(),
+        defaultScreen.fps());
+  }
+
+  public ActorRef<InstanceRuntime.Command> startSyntheticInstance(String instanceId, String socketUrl, int width,
       int height, int fps) {
-    SyntheticInstance.Setup setup = new SyntheticInstance.Setup(instanceId, socketUrl, width, height, fps, resources,
-        settings.encoder(), encoders);
-    return system.systemActorOf(SyntheticInstance.create(setup), "instance-" + instanceId, Props.empty());
+    InstanceSpec spec = InstanceSpec.manual(instanceId, socketUrl, width, height, fps);
+    return system.systemActorOf(InstanceRuntime.create(runtimeSetup(spec), system.ignoreRef()),
+        "instance-" + instanceId, Props.empty());
+  }
+
+  /** This node's name on the bus (also when it has no bus). */
+  public String nodeId() {
+    return nodeId;
   }
 
   public ActorSystem<Void> system() {
@@ -103,6 +195,7 @@ public final class MediaNode implements AutoCloseable {
     return udpPort.port();
   }
 
+  /** Stops the instances (reported on the bus), leaves the bus, stops the actor system and closes the port. */
   public void close(Duration timeout) {
     system.terminate();
     try {

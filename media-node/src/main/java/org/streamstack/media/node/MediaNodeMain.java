@@ -7,12 +7,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code streamstack media-node}: one media node, optionally running one synthetic instance. */
+/**
+ * {@code streamstack media-node}: one media node on the bus (AMS launches its instances), and
+ * optionally one synthetic instance started by hand on an instance socket.
+ */
 public final class MediaNodeMain {
 
   static final String USAGE = """
       usage: streamstack media-node [flags]
 
+        --nats URL              the NATS server AMS reaches this node through (default
+                                nats://127.0.0.1:4222; STREAMSTACK_NATS_URL; credentials:
+                                STREAMSTACK_NATS_TOKEN, or STREAMSTACK_NATS_USER and
+                                STREAMSTACK_NATS_PASSWORD); "" runs without the bus
+        --region NAME           the region whose AMS places instances here (default local;
+                                STREAMSTACK_REGION)
+        --node-id ID            this node's name on the bus, letters, digits, - and _ (default:
+                                host name-UDP port; STREAMSTACK_NODE_ID)
+        --encoder-slots N       instances this node takes (default 0: NVENC sessions of its GPUs
+                                plus 6 per CPU; STREAMSTACK_ENCODER_SLOTS)
         --instance-socket URL   run the synthetic application as an instance whose signalling goes
                                 through this instance websocket of the gateway (from the admin
                                 interface: POST /admin/v1/sessions/{id}/instance-socket)
@@ -46,6 +59,10 @@ public final class MediaNodeMain {
         switch (flag) {
           case "--instance-socket" -> socket = value;
           case "--instance-id" -> instanceId = value;
+          case "--nats" -> flags = set(flags, "streamstack.media.node.nats-url", value);
+          case "--region" -> flags = set(flags, "streamstack.media.node.region", value);
+          case "--node-id" -> flags = set(flags, "streamstack.media.node.id", value);
+          case "--encoder-slots" -> flags = set(flags, "streamstack.media.node.encoder-slots", Integer.parseInt(value));
           case "--udp-port" -> flags = set(flags, "streamstack.media.ice.udp-port", Integer.parseInt(value));
           case "--bind" -> flags = set(flags, "streamstack.media.ice.bind-addresses", List.of(value.split(",")));
           case "--stun" -> flags = set(flags, "streamstack.media.ice.stun-servers", List.of(value.split(",")));
@@ -68,7 +85,14 @@ public final class MediaNodeMain {
       System.err.println("streamstack media-node: " + e.getMessage());
       System.exit(2);
     }
-    MediaNode node = MediaNode.start(flags);
+    MediaNode node;
+    try {
+      node = MediaNode.start(flags);
+    } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+      System.err.println("streamstack media-node: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (socket != null) node.startSyntheticInstance(instanceId, socket);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));

@@ -23,7 +23,8 @@ public record MediaNodeSettings(
     TurnRelays turn,
     int packetHistorySize,
     double simulatedOutgoingLoss,
-    EncoderSettings encoder) {
+    EncoderSettings encoder,
+    NodeSettings node) {
 
   public static MediaNodeSettings from(Config root) {
     Config c = root.getConfig("streamstack.media");
@@ -41,7 +42,8 @@ public record MediaNodeSettings(
     Config peer = c.getConfig("peer");
     double loss = peer.getDouble("simulated-outgoing-loss");
     if (loss < 0 || loss >= 1) throw new IllegalArgumentException("simulated-outgoing-loss must be in [0, 1)");
-    return new MediaNodeSettings(udp, iceSettings, turn, peer.getInt("packet-history"), loss, EncoderSettings.fromConfig(root));
+    return new MediaNodeSettings(udp, iceSettings, turn, peer.getInt("packet-history"), loss, EncoderSettings.fromConfig(root),
+        NodeSettings.from(root));
   }
 
   /**

@@ -208,6 +208,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         .ice(transport.localUfrag(), transport.localPassword())
         .fingerprint(resources.fingerprint())
         .preferredVideoCodecs(settings.preferredDecoderCodecs())
+        .sendableVideoCodecs(video.codecs().stream().map(VideoCodec::sdpName).toList())
         // The audio section stays when the client wants no sound, inactive (PROTOCOL.md 5).
         .audioActive(audioWanted)
         .ssrcs(audioSsrc, videoSsrc)

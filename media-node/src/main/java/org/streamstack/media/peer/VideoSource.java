@@ -1,5 +1,6 @@
 package org.streamstack.media.peer;
 
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.streamstack.media.encoder.VideoEncoderActor;
 import org.streamstack.media.video.VideoCodec;
@@ -12,6 +13,11 @@ public interface VideoSource {
   int height();
 
   int fps();
+
+  /** The codecs this source may be sent in, the only ones a peer offers; all of ours unless overridden. */
+  default List<VideoCodec> codecs() {
+    return List.of(VideoCodec.values());
+  }
 
   /** The encoder of {@code codec}; it encodes while at least one peer uses it. */
   ActorRef<VideoEncoderActor.Command> encoderFor(VideoCodec codec);

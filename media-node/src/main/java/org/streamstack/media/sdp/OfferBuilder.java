@@ -67,7 +67,7 @@ public final class OfferBuilder {
   }
 
   public Offer build(OfferParameters p) {
-    List<VideoCodecChoice> codecs = videoCodecOrder(p.preferredVideoCodecs());
+    List<VideoCodecChoice> codecs = videoCodecOrder(p.preferredVideoCodecs(), p.sendableVideoCodecs());
     List<String> mids = new ArrayList<>(List.of(AUDIO_MID, VIDEO_MID));
     if (p.includeDataChannel()) mids.add(DATA_MID);
 
@@ -93,14 +93,32 @@ public final class OfferBuilder {
    * names compare case-insensitively (RFC 8866 6.6).
    */
   public static List<VideoCodecChoice> videoCodecOrder(List<String> preferred) {
+    return videoCodecOrder(preferred, List.of());
+  }
+
+  /**
+   * As {@link #videoCodecOrder(List)}, among the {@code sendable} codecs only (names, in the order
+   * the rest follow; empty: all we support, in our order), so that an application configured for
+   * one codec is never offered in another. A sendable list naming none of ours is a configuration
+   * error the instance catches earlier.
+   */
+  public static List<VideoCodecChoice> videoCodecOrder(List<String> preferred, List<String> sendable) {
+    Set<VideoCodecChoice> ours = new LinkedHashSet<>(sendable.isEmpty() ? SUPPORTED_VIDEO_CODECS : List.of());
+    for (String name : sendable) {
+      if (name == null) continue;
+      for (VideoCodecChoice codec : SUPPORTED_VIDEO_CODECS) {
+        if (codec.is(name.trim())) ours.add(codec);
+      }
+    }
+    if (ours.isEmpty()) throw new IllegalArgumentException("none of the sendable video codecs " + sendable + " is supported");
     Set<VideoCodecChoice> order = new LinkedHashSet<>();
     for (String name : preferred) {
       if (name == null) continue;
-      for (VideoCodecChoice codec : SUPPORTED_VIDEO_CODECS) {
+      for (VideoCodecChoice codec : ours) {
         if (codec.is(name.trim())) order.add(codec);
       }
     }
-    order.addAll(SUPPORTED_VIDEO_CODECS);
+    order.addAll(ours);
     return List.copyOf(order);
   }
 

@@ -16,6 +16,8 @@ import java.util.Objects;
  *   <li>{@code candidates}: our gathered candidates, possibly none (trickled later);
  *       {@code endOfCandidates} adds {@code a=end-of-candidates} (RFC 8840) after them;
  *   <li>{@code preferredVideoCodecs}: the client's {@code preferred_decoder_codecs}, any names;
+ *   <li>{@code sendableVideoCodecs}: the codecs the instance's application may be sent in (its
+ *       configuration); empty means every codec we support;
  *   <li>{@code audioActive}: false when the client said {@code enable_speaker: false};
  *   <li>SSRCs (RFC 3550, 32 bits, distinct), {@code cname} (RFC 7022: random per session),
  *       {@code streamId} and track ids (RFC 8830 2: 1-64 token chars);
@@ -29,6 +31,7 @@ public record OfferParameters(
     List<IceCandidate> candidates,
     boolean endOfCandidates,
     List<String> preferredVideoCodecs,
+    List<String> sendableVideoCodecs,
     boolean audioActive,
     long audioSsrc,
     long videoSsrc,
@@ -42,6 +45,7 @@ public record OfferParameters(
     Objects.requireNonNull(fingerprint, "fingerprint");
     candidates = List.copyOf(candidates);
     preferredVideoCodecs = List.copyOf(preferredVideoCodecs);
+    sendableVideoCodecs = List.copyOf(sendableVideoCodecs);
     if (!Tokens.isIceChars(iceUfrag) || iceUfrag.length() < 4 || iceUfrag.length() > 256) {
       throw new IllegalArgumentException("ice-ufrag must be 4-256 ice-chars (RFC 8839 5.4): " + iceUfrag);
     }
@@ -85,6 +89,7 @@ public record OfferParameters(
     private final List<IceCandidate> candidates = new ArrayList<>();
     private boolean endOfCandidates;
     private List<String> preferredVideoCodecs = List.of();
+    private List<String> sendableVideoCodecs = List.of();
     private boolean audioActive = true;
     private long audioSsrc = -1;
     private long videoSsrc = -1;
@@ -128,6 +133,12 @@ public record OfferParameters(
       return this;
     }
 
+    /** Names of the codecs the application may be sent in; empty (the default): all we support. */
+    public Builder sendableVideoCodecs(List<String> names) {
+      this.sendableVideoCodecs = List.copyOf(names);
+      return this;
+    }
+
     public Builder audioActive(boolean audioActive) {
       this.audioActive = audioActive;
       return this;
@@ -159,7 +170,7 @@ public record OfferParameters(
     /** @throws IllegalArgumentException when a value breaks the rules above */
     public OfferParameters build() {
       return new OfferParameters(iceUfrag, icePwd, fingerprint, candidates, endOfCandidates, preferredVideoCodecs,
-          audioActive, audioSsrc, videoSsrc, cname, streamId, audioTrackId, videoTrackId, includeDataChannel);
+          sendableVideoCodecs, audioActive, audioSsrc, videoSsrc, cname, streamId, audioTrackId, videoTrackId, includeDataChannel);
     }
   }
 }

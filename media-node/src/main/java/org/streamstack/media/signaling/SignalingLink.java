@@ -1,6 +1,7 @@
 package org.streamstack.media.signaling;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +42,7 @@ public final class SignalingLink implements AutoCloseable {
   private final Materializer materializer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean refused = new AtomicBoolean();
+  private final CompletableFuture<Integer> refusal = new CompletableFuture<>();
   private final AtomicReference<SourceQueueWithComplete<Message>> outbox = new AtomicReference<>();
   private final java.util.concurrent.ConcurrentLinkedQueue<String> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -59,6 +61,14 @@ public final class SignalingLink implements AutoCloseable {
   /** True once the gateway refused the socket (4xx): the link stays down for good. */
   public boolean refused() {
     return refused.get();
+  }
+
+  /**
+   * Completes with the HTTP status once the gateway refuses the socket (4xx: a wrong credential,
+   * or the session has ended); never completes for a link that keeps (re)connecting.
+   */
+  public CompletionStage<Integer> whenRefused() {
+    return refusal;
   }
 
   private CompletionStage<Done> connect(Duration backoff) {
@@ -90,6 +100,7 @@ public final class SignalingLink implements AutoCloseable {
           // A wrong credential or an ended session does not get better by asking again.
           refused.set(true);
           log.error("The gateway refuses the signalling socket {} ({}): not connecting again", redacted(), status);
+          refusal.complete(status);
           return;
         }
         // After a connection that worked, start again from the shortest wait.

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.streamstack.cluster.testing.RunningNode;
-import org.streamstack.media.instance.SyntheticInstance;
+import org.streamstack.media.instance.InstanceRuntime;
 import org.streamstack.media.node.MediaNode;
 import org.streamstack.media.peer.Peer;
 import org.streamstack.media.peer.PeerStats;
@@ -24,7 +24,7 @@ final class StreamFixture implements AutoCloseable {
   final MediaNode media;
   final HeadlessChromium browser;
   final String token;
-  private ActorRef<SyntheticInstance.Command> instance;
+  private ActorRef<InstanceRuntime.Command> instance;
 
   StreamFixture(String mediaSettings) throws java.io.IOException {
     gateway = RunningNode.standalone();
@@ -32,6 +32,7 @@ final class StreamFixture implements AutoCloseable {
     media = MediaNode.start(ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = 0
         streamstack.media.ice.bind-addresses = ["127.0.0.1"]
+        streamstack.media.node.nats-url = ""
         """ + mediaSettings));
     browser = new HeadlessChromium();
   }
@@ -57,7 +58,7 @@ final class StreamFixture implements AutoCloseable {
   /** Leaves the page and stops the instance. */
   void endSession() {
     browser.blank();
-    if (instance != null) instance.tell(new SyntheticInstance.Stop());
+    if (instance != null) instance.tell(new InstanceRuntime.Stop("the test session ends"));
     instance = null;
   }
 
@@ -83,8 +84,8 @@ final class StreamFixture implements AutoCloseable {
 
   PeerStats peerStats() {
     try {
-      Optional<ActorRef<Peer.Command>> peer = AskPattern.<SyntheticInstance.Command, Optional<ActorRef<Peer.Command>>>ask(
-          instance, SyntheticInstance.GetPeer::new, Duration.ofSeconds(5), media.system().scheduler())
+      Optional<ActorRef<Peer.Command>> peer = AskPattern.<InstanceRuntime.Command, Optional<ActorRef<Peer.Command>>>ask(
+          instance, InstanceRuntime.GetPeer::new, Duration.ofSeconds(5), media.system().scheduler())
           .toCompletableFuture().get();
       return AskPattern.<Peer.Command, PeerStats>ask(peer.orElseThrow(), Peer.GetStats::new, Duration.ofSeconds(5),
           media.system().scheduler()).toCompletableFuture().get();

@@ -186,6 +186,21 @@ class OfferBuilderTest {
   }
 
   @Test
+  void onlyTheApplicationsCodecsAreOffered() throws SdpException {
+    Offer vp8Only = build(parameters().preferredVideoCodecs(List.of("H264", "VP8")).sendableVideoCodecs(List.of("VP8"))
+        .build());
+    assertEquals(List.of(VideoCodecChoice.VP8), vp8Only.videoCodecs());
+    assertEquals(List.of("96"), SdpParser.parse(vp8Only.toString()).media().get(1).formats());
+
+    // The client's order among the sendable ones, then the rest in the application's order.
+    assertEquals(List.of(VideoCodecChoice.H264, VideoCodecChoice.VP8),
+        OfferBuilder.videoCodecOrder(List.of("H264"), List.of("vp8", "h264")));
+    assertEquals(List.of(VideoCodecChoice.VP8, VideoCodecChoice.H264),
+        OfferBuilder.videoCodecOrder(List.of("AV1"), List.of("vp8", "h264")));
+    assertThrows(IllegalArgumentException.class, () -> OfferBuilder.videoCodecOrder(List.of(), List.of("AV1")));
+  }
+
+  @Test
   void speakerOffMakesAudioInactive() throws SdpException {
     SessionDescription sdp = SdpParser.parse(build(parameters().audioActive(false).build()).toString());
     MediaDescription audio = sdp.media().get(0);

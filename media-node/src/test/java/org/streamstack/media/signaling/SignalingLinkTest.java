@@ -1,6 +1,7 @@
 package org.streamstack.media.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
@@ -51,16 +52,19 @@ class SignalingLinkTest {
 
       assertEquals(200, gateway.api.delete("/1.0/sessions/" + id, token).status());
       Await.until("the link to give up on the ended session", Duration.ofSeconds(15), link::refused);
+      assertEquals(404, link.whenRefused().toCompletableFuture().get(1, TimeUnit.SECONDS));
     }
   }
 
   @Test
-  void aWrongCredentialIsNotTriedAgainAndAgain() {
+  void aWrongCredentialIsNotTriedAgainAndAgain() throws Exception {
     String id = gateway.createSession(token, Map.of("app", "demo")).path("id").asText();
     String wrong = gateway.instanceSocketUrl(id).replaceAll("token=[^&]*", "token=wrong");
     try (SignalingLink link = new SignalingLink(testKit.system(), wrong, frame -> {})) {
       link.connect();
       Await.until("the link to give up", Duration.ofSeconds(10), link::refused);
+      int status = link.whenRefused().toCompletableFuture().get(1, TimeUnit.SECONDS);
+      assertTrue(status >= 400 && status < 500, "refused with " + status);
     }
   }
 }

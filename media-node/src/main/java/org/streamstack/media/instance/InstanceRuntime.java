@@ -1,0 +1,329 @@
+package org.streamstack.media.instance;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.streamstack.media.app.FrameClock;
+import org.streamstack.media.app.SyntheticApplication;
+import org.streamstack.media.audio.AudioClock;
+import org.streamstack.media.audio.AudioEncoderActor;
+import org.streamstack.media.audio.OpusEncoder;
+import org.streamstack.media.audio.ToneGenerator;
+import org.streamstack.media.encoder.EncoderSettings;
+import org.streamstack.media.encoder.VideoEncoderActor;
+import org.streamstack.media.gpu.EncoderSelection;
+import org.streamstack.media.peer.AudioSource;
+import org.streamstack.media.peer.Peer;
+import org.streamstack.media.peer.PeerResources;
+import org.streamstack.media.peer.VideoSource;
+import org.streamstack.media.signaling.SignalingLink;
+import org.streamstack.media.video.BitrateLimits;
+import org.streamstack.media.video.VideoCodec;
+import org.streamstack.media.video.VideoFrame;
+import org.streamstack.protocol.control.ControlMessage;
+import org.streamstack.protocol.control.ControlMessages;
+import org.streamstack.protocol.signaling.SignalingMessage;
+
+/**
+ * One instance on this media node: its application (the built-in synthetic one) and, when it
+ * streams, its signalling socket to the gateway and the peer of its connected client. It answers
+ * the client's discover, offers once it has the client's settings (a new client replaces the
+ * connected one), and feeds its frames to the encoder of a codec while a peer uses that codec.
+ * Encoders open on first use and close when the instance stops.
+ *
+ * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
+ * ClientLeft} when its client goes away, {@link Ended} when stopped as asked, {@link Failed} when
+ * it cannot go on. The gateway refusing its socket (4xx) means its session is over or its
+ * credential is wrong: nothing could ever stream it again, so it reports {@link Failed} and stops.
+ */
+public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Command> {
+
+  public sealed interface Command {}
+
+  /** The peer of the connected client, if any. */
+  public record GetPeer(ActorRef<Optional<ActorRef<Peer.Command>>> replyTo) implements Command {}
+
+  /** Stops the instance; its owner hears {@link Ended} with this reason. */
+  public record Stop(String reason) implements Command {}
+
+  private record FrameFromClient(String text) implements Command {}
+
+  private record FromPeer(Peer.Event event) implements Command {}
+
+  private record SignalingRefused(int status) implements Command {}
+
+  /** What the instance tells its owner. */
+  public sealed interface Event {
+    String instanceId();
+  }
+
+  /** The application runs; when streaming, its signalling socket is connecting. */
+  public record Started(String instanceId) implements Event {}
+
+  /** The client of its stream went away (its peer says why); the instance keeps running. */
+  public record ClientLeft(String instanceId, String reason) implements Event {}
+
+  /** Stopped because it was asked to; the last event. */
+  public record Ended(String instanceId, String reason) implements Event {}
+
+  /** Could not start or cannot go on; the last event: the instance stops. */
+  public record Failed(String instanceId, String reason) implements Event {}
+
+  /** What the instance runs and what it shares with the rest of the node. */
+  public record Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
+      EncoderSelection encoders) {}
+
+  private final InstanceSpec spec;
+  private final String id;
+  private final Setup setup;
+  private final ActorRef<Event> owner;
+  private final SignalingLink signaling;
+  private final SyntheticApplication application;
+  private final Map<VideoCodec, ActorRef<VideoEncoderActor.Command>> encoders = new EnumMap<>(VideoCodec.class);
+  private final Map<VideoCodec, AtomicInteger> users = new EnumMap<>(VideoCodec.class);
+  private final FrameClock clock;
+  private final ToneGenerator tone = new ToneGenerator();
+  private final ActorRef<AudioEncoderActor.Command> audioEncoder;
+  private final AtomicInteger listeners = new AtomicInteger();
+  private final AudioClock audioClock;
+  private final ActorRef<Peer.Event> peerEvents;
+  private ActorRef<Peer.Command> peer;
+  private String peerId;
+  private int peersStarted;
+
+  /** @param owner hears this instance's {@link Event}s */
+  public static Behavior<Command> create(Setup setup, ActorRef<Event> owner) {
+    return Behaviors.setup(context -> {
+      try {
+        return new InstanceRuntime(context, setup, owner);
+      } catch (RuntimeException e) {
+        String id = setup.spec().instanceId();
+        context.getLog().error("Instance {} could not start: {}", id, e.getMessage(), e);
+        owner.tell(new Failed(id, "the instance could not start: " + e.getMessage()));
+        return Behaviors.stopped();
+      }
+    });
+  }
+
+  private InstanceRuntime(ActorContext<Command> context, Setup setup, ActorRef<Event> owner) {
+    super(context);
+    this.setup = setup;
+    this.spec = setup.spec();
+    this.id = spec.instanceId();
+    this.owner = owner;
+    this.application = new SyntheticApplication(spec.width(), spec.height());
+    this.peerEvents = context.messageAdapter(Peer.Event.class, FromPeer::new);
+    if (!spec.streaming()) {
+      // Nobody can connect: no encoders, no clocks; the application draws only for an encoder.
+      this.signaling = null;
+      this.audioEncoder = null;
+      this.clock = null;
+      this.audioClock = null;
+      context.getLog().info("Instance {}: synthetic application {}x{} at {} fps, not streaming (no instance socket)",
+          id, spec.width(), spec.height(), spec.fps());
+      owner.tell(new Started(id));
+      return;
+    }
+    BitrateLimits limits = BitrateLimits.forVideo(spec.width(), spec.height(), spec.fps());
+    for (VideoCodec codec : spec.videoCodecs()) {
+      OnDemandVideoEncoder encoder = new OnDemandVideoEncoder(id, codec,
+          setup.encoders().select(codec).ffmpegName(), limits.minBitsPerSecond(),
+          bitrate -> setup.encoders().open(codec,
+              setup.encoderSettings().config(spec.width(), spec.height(), spec.fps(), bitrate)));
+      encoders.put(codec, context.spawn(VideoEncoderActor.create(encoder, limits),
+          "encoder-" + codec.name().toLowerCase(Locale.ROOT)));
+      users.put(codec, new AtomicInteger());
+    }
+    this.audioEncoder = context.spawn(AudioEncoderActor.create(new OpusEncoder()), "encoder-opus");
+    ActorRef<Command> self = context.getSelf();
+    this.signaling = new SignalingLink(context.getSystem(), spec.socketUrl(), text -> self.tell(new FrameFromClient(text)));
+    this.signaling.whenRefused().thenAccept(status -> self.tell(new SignalingRefused(status)));
+    this.signaling.connect().whenComplete((done, failure) -> {
+      if (failure != null) context.getLog().warn("Instance {}: {}", id, failure.getMessage());
+    });
+    this.clock = FrameClock.start("app-" + id, spec.fps(), this::onTick);
+    this.audioClock = AudioClock.start("app-audio-" + id, this::onAudioTick);
+    context.getLog().info("Instance {}: synthetic application {}x{} at {} fps, sent in {}{}", id, spec.width(),
+        spec.height(), spec.fps(), spec.videoCodecs(), spec.sessionId() == null ? "" : ", for session " + spec.sessionId());
+    owner.tell(new Started(id));
+  }
+
+  /** On the frame clock's thread: renders one frame and hands it to the encoders in use. */
+  private void onTick(long frameNumber, long captureTimeMillis) {
+    VideoFrame frame = null;
+    for (Map.Entry<VideoCodec, AtomicInteger> use : users.entrySet()) {
+      if (use.getValue().get() == 0) continue;
+      if (frame == null) frame = application.render(frameNumber, captureTimeMillis);
+      encoders.get(use.getKey()).tell(new VideoEncoderActor.EncodeFrame(frame));
+    }
+  }
+
+  /** On the audio clock's thread: the application's 440 Hz tone, 20 ms at a time, while someone listens. */
+  private void onAudioTick(long frameNumber, long captureTimeMillis) {
+    if (listeners.get() == 0) return;
+    audioEncoder.tell(new AudioEncoderActor.EncodeFrame(tone.next(frameNumber, captureTimeMillis)));
+  }
+
+  private final AudioSource audio = new AudioSource() {
+    @Override
+    public ActorRef<AudioEncoderActor.Command> encoder() {
+      listeners.incrementAndGet();
+      return audioEncoder;
+    }
+
+    @Override
+    public void release() {
+      listeners.updateAndGet(n -> Math.max(0, n - 1));
+    }
+  };
+
+  /** Called from the peer's thread: only the atomic counters change here. */
+  private final VideoSource video = new VideoSource() {
+    @Override
+    public int width() {
+      return spec.width();
+    }
+
+    @Override
+    public int height() {
+      return spec.height();
+    }
+
+    @Override
+    public int fps() {
+      return spec.fps();
+    }
+
+    @Override
+    public List<VideoCodec> codecs() {
+      return spec.videoCodecs();
+    }
+
+    @Override
+    public ActorRef<VideoEncoderActor.Command> encoderFor(VideoCodec codec) {
+      ActorRef<VideoEncoderActor.Command> encoder = encoders.get(codec);
+      // The offer holds only the instance's codecs, and an answer can only pick one of those.
+      if (encoder == null) throw new IllegalArgumentException("instance " + id + " is not sent in " + codec);
+      users.get(codec).incrementAndGet();
+      return encoder;
+    }
+
+    @Override
+    public void release(VideoCodec codec) {
+      AtomicInteger count = users.get(codec);
+      if (count != null) count.updateAndGet(n -> Math.max(0, n - 1));
+    }
+  };
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(FrameFromClient.class, this::onFrame)
+        .onMessage(FromPeer.class, this::onPeerEvent)
+        .onMessage(GetPeer.class, this::onGetPeer)
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(SignalingRefused.class, this::onSignalingRefused)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onFrame(FrameFromClient frame) {
+    SignalingMessage message;
+    try {
+      message = SignalingMessage.readFromClient(frame.text());
+    } catch (SignalingMessage.MalformedMessageException e) {
+      getContext().getLog().info("Instance {}: unreadable signalling frame: {}", id, e.getMessage());
+      signaling.send(SignalingMessage.error(e.getMessage()));
+      return this;
+    }
+    if (message instanceof SignalingMessage.Discover) {
+      signaling.send(SignalingMessage.discoverResponse(List.of("video", "audio"), spec.fps()));
+    } else if (message instanceof SignalingMessage.Settings settings) {
+      startPeer(settings);
+    } else if (message instanceof SignalingMessage.Answer answer) {
+      if (peer != null) peer.tell(new Peer.ApplyAnswer(answer.sdp()));
+    } else if (message instanceof SignalingMessage.Candidate candidate) {
+      if (peer != null) peer.tell(new Peer.AddRemoteCandidate(candidate.candidate()));
+    } else if (message instanceof SignalingMessage.Error error) {
+      getContext().getLog().info("Instance {}: the client reports an error: {}", id, error.message());
+    }
+    return this;
+  }
+
+  private void startPeer(SignalingMessage.Settings settings) {
+    if (peer != null) {
+      getContext().getLog().info("Instance {}: a new client replaces peer {}", id, peerId);
+      peer.tell(new Peer.Stop("replaced by a new client"));
+    }
+    peersStarted++;
+    peerId = id + "-" + peersStarted;
+    peer = getContext().spawn(
+        Peer.create(peerId, setup.resources(), settings, video, audio, signaling::send, peerEvents),
+        "peer-" + peersStarted);
+  }
+
+  /**
+   * What the synthetic application does with its client: input moves its cursor and changes its
+   * colours; out-of-band messages and named-channel data are echoed back unchanged, so that a
+   * client can measure the round trip through the application.
+   */
+  private Behavior<Command> onPeerEvent(FromPeer event) {
+    Peer.Event peerEvent = event.event();
+    if (peerEvent instanceof Peer.Ended ended) {
+      if (ended.peerId().equals(peerId)) {
+        peer = null;
+        peerId = null;
+      }
+    } else if (peerEvent instanceof Peer.ControlFromClient control && control.peerId().equals(peerId)) {
+      if (control.message() instanceof ControlMessage.OutOfBand outOfBand) {
+        String data = outOfBand.data() == null ? "null" : outOfBand.data();
+        peer.tell(new Peer.SendControl(ControlMessages.toClient(outOfBand.type(), data)));
+      } else {
+        application.apply(control.message());
+      }
+    } else if (peerEvent instanceof Peer.ChannelMessage message && message.peerId().equals(peerId)) {
+      peer.tell(new Peer.SendOnChannel(message.label(), message.data(), message.text()));
+    } else if (peerEvent instanceof Peer.ClientLeft left) {
+      getContext().getLog().info("Instance {}: client of peer {} left: {}", id, left.peerId(), left.reason());
+      // A replaced peer's client leaving is old news: only the current client's departure counts.
+      if (left.peerId().equals(peerId)) owner.tell(new ClientLeft(id, left.reason()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetPeer(GetPeer query) {
+    query.replyTo().tell(Optional.ofNullable(peer));
+    return this;
+  }
+
+  private Behavior<Command> onStop(Stop stop) {
+    getContext().getLog().info("Instance {} stops: {}", id, stop.reason());
+    owner.tell(new Ended(id, stop.reason()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onSignalingRefused(SignalingRefused refused) {
+    String reason = "the gateway refused the instance socket (HTTP " + refused.status() + "): "
+        + (refused.status() == 404 ? "its session has ended" : "its credential is not accepted");
+    getContext().getLog().warn("Instance {} stops, nothing can stream it any more: {}", id, reason);
+    owner.tell(new Failed(id, reason));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (clock != null) clock.close();
+    if (audioClock != null) audioClock.close();
+    if (signaling != null) signaling.close();
+    return this;
+  }
+}
