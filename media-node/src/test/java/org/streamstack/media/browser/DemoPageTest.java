@@ -22,7 +22,7 @@ import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.app.LatencyProbe;
 import org.streamstack.media.app.SyntheticApplication;
-import org.streamstack.media.instance.SyntheticInstance;
+import org.streamstack.media.instance.InstanceRuntime;
 
 /**
  * The gateway's demo page in headless Chromium, used as a person would: open it with the token in
@@ -34,13 +34,13 @@ class DemoPageTest extends BrowserTest {
 
   private static final String TOKEN_REFUSED = "The token was refused: check it or ask for a new one";
 
-  private ActorRef<SyntheticInstance.Command> instance;
+  private ActorRef<InstanceRuntime.Command> instance;
 
   @AfterEach
   void stopInstance() {
     // The page first, so that it leaves its session as a closing tab does, then the application.
     fixture.browser.blank();
-    if (instance != null) instance.tell(new SyntheticInstance.Stop());
+    if (instance != null) instance.tell(new InstanceRuntime.Stop("the test ended"));
     instance = null;
   }
 
