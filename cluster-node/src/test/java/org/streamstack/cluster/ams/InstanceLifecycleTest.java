@@ -211,6 +211,9 @@ class InstanceLifecycleTest {
     assertEquals("session-gw-1", node.launchOf(id).sessionId());
     Await.until("running is published", SOON, () -> statusesOf(id).contains("running"));
     assertTrue(statusesOf(id).containsAll(List.of("created", "scheduled", "running")), statusesOf(id).toString());
+    JsonNode bySession = ams.get("/1.0/instances?session_id=session-gw-1&recursion=1").json().path("metadata");
+    assertEquals(1, bySession.size(), bySession.toString());
+    assertEquals(id, bySession.path(0).path("id").asText());
     InstanceStatus running = statuses.stream().filter(s -> s.instanceId().equals(id) && s.status().equals("running"))
         .findFirst().orElseThrow();
     assertEquals("session-gw-1", running.sessionId());
@@ -343,6 +346,8 @@ class InstanceLifecycleTest {
     List<String> stopped = strings(ams.get("/1.0/instances?status=stopped").json().path("metadata"));
     assertFalse(stopped.contains("/1.0/instances/" + id));
     assertEquals(400, ams.get("/1.0/instances?status=sleeping").status());
+    List<String> ofGame = strings(ams.get("/1.0/instances?app=game").json().path("metadata"));
+    assertFalse(ofGame.contains("/1.0/instances/" + id), "an instance of demo is not one of game");
   }
 
   @Test

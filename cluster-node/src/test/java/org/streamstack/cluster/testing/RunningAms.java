@@ -34,12 +34,16 @@ public final class RunningAms implements AutoCloseable {
 
   /** {@code extraSettings} (HOCON) win over the test settings, for example a short node-timeout. */
   public static RunningAms start(NatsServer nats, String extraSettings) {
-    String token = "ams-" + UUID.randomUUID();
+    return start(nats, "h2:mem:" + UUID.randomUUID(), "ams-" + UUID.randomUUID(), extraSettings);
+  }
+
+  /** A member on the given journal (to be started again on it) with the given token. */
+  public static RunningAms start(NatsServer nats, String journal, String token, String extraSettings) {
     NodeOptions options = NodeOptions.defaults()
         .roles(List.of("ams"))
         .arteryHost("127.0.0.1")
         .arteryPort(FreePorts.next())
-        .journal("h2:mem:" + UUID.randomUUID())
+        .journal(journal)
         .with(TEST_SETTINGS)
         .with(nats.clusterNodeSettings())
         .with("streamstack.ams.token = \"" + token + "\"")

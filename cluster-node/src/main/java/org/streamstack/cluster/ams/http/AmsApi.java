@@ -26,6 +26,8 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.streamstack.cluster.ams.AmsSettings;
 import org.streamstack.cluster.ams.applications.Application;
 import org.streamstack.cluster.ams.applications.ApplicationChange;
@@ -51,7 +53,7 @@ import org.streamstack.protocol.gateway.Screen;
  * GET                 /1.0                                 service info (no token)
  * GET, POST           /1.0/applications                    list (?recursion=1), create
  * GET, PATCH, DELETE  /1.0/applications/{name}             one; new version; delete
- * GET, POST           /1.0/instances                       list (?recursion=1, ?status=), create (async)
+ * GET, POST           /1.0/instances                       list (?recursion=1, ?status=, ?app=, ?session_id=), create (async)
  * GET, PATCH, DELETE  /1.0/instances/{id}                  one; (streaming cannot change); stop and forget (async)
  * POST                /1.0/instances/{id}/start, /stop     (async)
  * GET                 /1.0/nodes, /1.0/nodes/{name}        media nodes of the region
@@ -61,6 +63,7 @@ import org.streamstack.protocol.gateway.Screen;
 public final class AmsApi implements org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> {
 
   private static final String API = "1.0";
+  private static final Logger log = LoggerFactory.getLogger(AmsApi.class);
 
   private final ActorSystem<?> system;
   private final AmsSettings settings;
@@ -98,24 +101,35 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
     } catch (ApiError e) {
       response = CompletableFuture.failedFuture(e);
     }
-    return response.exceptionally(failure -> refuse(request, asApiError(failure)));
+    return response.exceptionally(failure -> {
+      if (rootCause(failure) instanceof TimeoutException) {
+        log.warn("{} {}: the cluster did not answer in time", request.method().value(), request.getUri().path());
+      }
+      return refuse(request, asApiError(failure));
+    });
   }
 
   private HttpResponse refuse(HttpRequest request, ApiError error) {
-    if (error.status >= 500) {
-      system.log().warn("AMS {} {} failed: {}", request.method().value(), request.getUri().path(), error.getMessage());
+    // A 503 (no capacity, no agent) was logged where it was decided; what is left is a fault here.
+    if (error.status >= 500 && error.status != 503) {
+      log.warn("{} {} failed: {}", request.method().value(), request.getUri().path(), error.getMessage());
     } else {
-      system.log().debug("AMS {} {} refused ({}): {}", request.method().value(), request.getUri().path(), error.status,
+      log.debug("{} {} refused ({}): {}", request.method().value(), request.getUri().path(), error.status,
           error.getMessage());
     }
     return AmsReply.error(error.status, error.getMessage());
   }
 
-  private static ApiError asApiError(Throwable failure) {
+  private static Throwable rootCause(Throwable failure) {
     Throwable cause = failure;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();
     }
+    return cause;
+  }
+
+  private static ApiError asApiError(Throwable failure) {
+    Throwable cause = rootCause(failure);
     if (cause instanceof ApiError apiError) return apiError;
     if (cause instanceof EntityStreamSizeException) return new ApiError(413, "request body is too large");
     if (cause instanceof TimeoutException) return new ApiError(503, "the cluster did not answer in time; try again");
@@ -282,18 +296,24 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
           + " running, stopping, stopped, error");
       return status;
     }).orElse(null);
+    String appFilter = call.query("app").filter(app -> !app.isEmpty()).orElse(null);
+    String sessionFilter = call.query("session_id").filter(session -> !session.isEmpty()).orElse(null);
     boolean recursion = recursion(call);
     return InstanceIndex.ref(system).<InstanceIndex.Entries>ask(InstanceIndex.ListInstances::new, settings.askTimeout())
         .thenCompose(entries -> {
-          List<String> ids = new ArrayList<>(entries.instances().keySet());
+          List<String> ids = new ArrayList<>();
+          entries.instances().forEach((id, entry) -> {
+            if (appFilter == null || entry.app().equals(appFilter)) ids.add(id);
+          });
           ids.sort(Comparator.<String, java.time.Instant>comparing(id -> entries.instances().get(id).createdAt())
               .thenComparing(Comparator.naturalOrder()));
-          if (!recursion && statusFilter == null) {
+          if (!recursion && statusFilter == null && sessionFilter == null) {
             return done(AmsReply.sync(200, ids.stream().map(Views::instanceUrl).toList()));
           }
           return instancesOf(ids).thenApply(instances -> {
             List<InstanceRecord> shown = instances.stream()
-                .filter(instance -> statusFilter == null || instance.status() == statusFilter).toList();
+                .filter(instance -> statusFilter == null || instance.status() == statusFilter)
+                .filter(instance -> sessionFilter == null || sessionFilter.equals(instance.sessionId())).toList();
             return AmsReply.sync(200, recursion
                 ? shown.stream().map(Views::of).toList()
                 : shown.stream().map(instance -> Views.instanceUrl(instance.id())).toList());
@@ -437,7 +457,8 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
             replyTo -> new InstanceEntity.AwaitOperation(ref.seq(), wait, replyTo), wait)
         .thenApply(AmsApi::operationView)
         .exceptionallyCompose(failure -> {
-          if (asApiError(failure).status == 503) return getOperation(operationId);
+          // Still running when the wait is over: answer it as it is.
+          if (rootCause(failure) instanceof TimeoutException) return getOperation(operationId);
           return CompletableFuture.failedFuture(failure);
         });
   }
