@@ -8,11 +8,13 @@ import java.util.concurrent.TimeUnit;
 import io.nats.client.Connection;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.cluster.agent.AgentSettings;
 import org.streamstack.cluster.agent.StreamAgent;
+import org.streamstack.cluster.ams.Ams;
 import org.streamstack.cluster.gateway.Gateway;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.agents.AgentClient;
@@ -31,13 +33,15 @@ public final class ClusterNode implements AutoCloseable {
   private final GatewaySettings gatewaySettings;
   private final Gateway.Bindings bindings;
   private final Connection nats;
+  private final ServerBinding amsBinding;
 
   private ClusterNode(ActorSystem<Void> system, GatewaySettings gatewaySettings, Gateway.Bindings bindings,
-      Connection nats) {
+      Connection nats, ServerBinding amsBinding) {
     this.system = system;
     this.gatewaySettings = gatewaySettings;
     this.bindings = bindings;
     this.nats = nats;
+    this.amsBinding = amsBinding;
   }
 
   /**
@@ -89,14 +93,11 @@ public final class ClusterNode implements AutoCloseable {
             gatewaySettings.iface(), bindings.api().localAddress().getPort(), bindings.admin().localAddress().getPort());
       }
       if (agentSettings != null) StreamAgent.start(system, nats, agentSettings);
-      for (String role : List.of("ams")) {
-        if (roles.contains(role)) {
-          log.info("Role '{}' is held by this member but has no services yet", role);
-        }
-      }
+      ServerBinding amsBinding = roles.contains("ams")
+          ? Ams.start(system, config, clock, nats).toCompletableFuture().get(30, TimeUnit.SECONDS) : null;
       Connection bus = nats;
       system.getWhenTerminated().thenRun(() -> closeQuietly(bus));
-      return new ClusterNode(system, gatewaySettings, bindings, nats);
+      return new ClusterNode(system, gatewaySettings, bindings, nats, amsBinding);
     } catch (Exception e) {
       system.terminate();
       closeQuietly(nats);
@@ -129,6 +130,11 @@ public final class ClusterNode implements AutoCloseable {
   /** The port the gateway API listens on (useful when it was started on port 0). */
   public int gatewayPort() {
     return bindings.api().localAddress().getPort();
+  }
+
+  /** The port the AMS API listens on (role ams; useful when it was started on port 0). */
+  public int amsPort() {
+    return amsBinding.localAddress().getPort();
   }
 
   public int adminPort() {

@@ -9,10 +9,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import org.streamstack.cluster.ams.cli.AmsCli;
 import org.streamstack.cluster.bench.Benchmarks;
 import org.streamstack.protocol.gateway.ApiJson;
 
-/** The Java side of the {@code streamstack} launcher: {@code cluster-node}, {@code account}, {@code bench}. */
+/**
+ * The Java side of the {@code streamstack} launcher: {@code cluster-node}, {@code account},
+ * {@code app}, {@code instance}, {@code bench}.
+ */
 public final class Main {
 
   static final String USAGE = """
@@ -20,6 +24,8 @@ public final class Main {
 
         cluster-node   run one member of the cluster (see: cluster-node --help)
         account        create, delete and list client accounts (see: account --help)
+        app            applications of the management service, AMS (see: app --help)
+        instance       instances of the management service, AMS (see: instance --help)
         bench          measure the gateway (see: bench --help)
       """;
 
@@ -40,6 +46,9 @@ public final class Main {
         --region NAME        region this member's agent and AMS serve (default local; STREAMSTACK_REGION)
         --artery-host HOST   address other members reach this one at (default 127.0.0.1)
         --artery-port N      cluster port (default 2551)
+
+        The role ams serves its API on port 8444 (STREAMSTACK_AMS_PORT) and needs a token
+        (STREAMSTACK_AMS_TOKEN); it will not start without one.
       """;
 
   static final String ACCOUNT_USAGE = """
@@ -65,6 +74,7 @@ public final class Main {
       exit = switch (args[0]) {
         case "cluster-node" -> clusterNode(rest);
         case "account" -> account(rest);
+        case "app", "instance" -> AmsCli.run(args[0], rest, System.getenv(), System.out, System.err);
         case "bench" -> Benchmarks.run(rest);
         default -> {
           System.err.println("unknown command '" + args[0] + "'");

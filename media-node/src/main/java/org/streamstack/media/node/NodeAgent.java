@@ -44,7 +44,8 @@ import org.streamstack.protocol.nats.Subjects;
  * <p>Every instance holds one encoder slot from its launch until its actor has stopped, whether or
  * not a client watches it: the scheduler's picture must not change with viewers. A launch beyond
  * the node's slots is refused with 503. A launch of an id that runs already is answered as a
- * success (AMS may ask again after a lost reply); stopping an unknown id too.
+ * success (AMS may ask again after a lost reply); stopping an unknown id answers 404, which AMS
+ * takes as stopped (no ENDED event follows).
  *
  * <p>Requests arrive on the NATS client's thread and are handled here, one at a time. One that
  * cannot be read is answered with a 400 {@link Ack}, counted and logged, and changes nothing.
@@ -227,7 +228,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (running == null) {
       getContext().getLog().info("Node {}: stop of instance {}, which does not run here: nothing to do",
           setup.nodeId(), stop.instanceId());
-    } else if (!running.leaving) {
+      // 404 tells AMS the instance is stopped already: no ENDED event will follow for it.
+      reply(request.replyTo(), Ack.failed(404, "instance " + stop.instanceId() + " does not run on node " + setup.nodeId()));
+      return this;
+    }
+    if (!running.leaving) {
       String reason = stop.reason() == null || stop.reason().isBlank() ? "stopped by AMS" : stop.reason();
       running.leaving = true;
       running.ref.tell(new InstanceRuntime.Stop(reason));

@@ -147,8 +147,10 @@ class NodeAgentTest {
     assertEquals("the test is done", ended.message());
     assertEquals(NODE_ID, ended.nodeId());
     nextHeartbeat(beat -> !beat.instances().contains(instanceId));
-    // Stopping what no longer runs is fine too.
-    assertTrue(request(Subjects.nodeStop(NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, null))).ok());
+    // Stopping what no longer runs says so: AMS takes 404 as stopped, with no ENDED to wait for.
+    Ack gone = request(Subjects.nodeStop(NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, null)));
+    assertEquals(404, gone.code());
+    assertTrue(gone.error().contains(instanceId), gone.error());
   }
 
   @Test
