@@ -94,7 +94,33 @@ public final class AmsBus {
     }
   }
 
+  /** How long to wait before asking again a subject nobody listens to. */
+  private static final Duration NO_RESPONDERS_RETRY = Duration.ofMillis(250);
+
+  /**
+   * Sends a request; when nobody listens, asks again every {@link #NO_RESPONDERS_RETRY} until the
+   * timeout: a media node or agent reconnecting after a nats-server restart is back within it, and
+   * an instance must not fail for the moment it was away.
+   */
   private <T> CompletionStage<T> request(String subject, Object message, Class<T> replyType) {
+    return attempt(subject, message, replyType, System.nanoTime());
+  }
+
+  private <T> CompletionStage<T> attempt(String subject, Object message, Class<T> replyType, long firstAt) {
+    return requestOnce(subject, message, replyType).handle((answer, failure) -> {
+      if (failure == null) return CompletableFuture.completedFuture(answer);
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      boolean timeLeft = System.nanoTime() - firstAt + NO_RESPONDERS_RETRY.toNanos() < timeout.toNanos();
+      if (cause instanceof Unanswered unanswered && unanswered.nobodyListens && timeLeft) {
+        return CompletableFuture.supplyAsync(() -> null,
+                CompletableFuture.delayedExecutor(NO_RESPONDERS_RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+            .thenCompose(ignored -> attempt(subject, message, replyType, firstAt));
+      }
+      return CompletableFuture.<T>failedFuture(cause);
+    }).thenCompose(stage -> stage);
+  }
+
+  private <T> CompletionStage<T> requestOnce(String subject, Object message, Class<T> replyType) {
     long startedAt = System.nanoTime();
     CompletableFuture<io.nats.client.Message> reply;
     try {

@@ -68,6 +68,7 @@ class WholeStackStreamingTest {
     Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(page("state")));
     new Select(browser.driver().findElement(By.id("app"))).selectByValue("demo");
     new Select(browser.driver().findElement(By.id("codec"))).selectByValue("H264");
+    new Select(browser.driver().findElement(By.id("fps"))).selectByValue("60");
     if (joinable) browser.driver().findElement(By.id("joinable")).click();
     browser.driver().findElement(By.id("start")).click();
     Await.until("the page to create a session", Duration.ofSeconds(10), () -> page("sessionId") != null);
@@ -108,8 +109,8 @@ class WholeStackStreamingTest {
     JsonNode instance = stack.instanceOfSession(sessionId);
     browser.driver().findElement(By.id("stop")).click();
     Await.until("the session to end", Duration.ofSeconds(10), () -> "terminated".equals(status(sessionId)));
-    Await.until("its instance to stop", Duration.ofSeconds(10),
-        () -> "stopped".equals(stack.instance(instance.path("id").asText()).path("status").asText()));
+    Await.until("its instance to be stopped and deleted", Duration.ofSeconds(10),
+        () -> stack.instanceStatus(instance.path("id").asText()).equals("deleted"));
   }
 
   @Test
@@ -145,7 +146,7 @@ class WholeStackStreamingTest {
     Await.until("the session to end", Duration.ofSeconds(10), () -> "terminated".equals(status(sessionId)));
     assertTrue(stack.session(sessionId).path("status_message").asText().contains("left"),
         stack.session(sessionId).toString());
-    Await.until("its instance to stop", Duration.ofSeconds(10),
-        () -> "stopped".equals(stack.instance(instanceId).path("status").asText()));
+    Await.until("its instance to be stopped and deleted", Duration.ofSeconds(10),
+        () -> stack.instanceStatus(instanceId).equals("deleted"));
   }
 }

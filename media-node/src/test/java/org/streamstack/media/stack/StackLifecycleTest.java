@@ -75,7 +75,9 @@ class StackLifecycleTest {
     assertInstanceAnswers(session.path("url").asText());
 
     assertEquals(200, stack.gateway.delete("/1.0/sessions/" + sessionId, stack.clientToken).status());
-    Await.until("the instance to stop", SETTLE, () -> "stopped".equals(stack.instance(instanceId).path("status").asText()));
+    Await.until("the instance to be stopped and deleted", SETTLE, () -> stack.instanceStatus(instanceId).equals("deleted"));
+    Await.until("the media node to no longer run it", SETTLE,
+        () -> !stack.ams.get("/1.0/nodes/media-a", stack.amsToken).body().contains(instanceId));
   }
 
   @Test
@@ -88,7 +90,7 @@ class StackLifecycleTest {
     ApiClient.Reply delete = stack.ams.delete("/1.0/instances/" + instanceId, stack.amsToken);
     assertEquals(202, delete.status(), delete.body());
     Await.until("the session to end", SETTLE, () -> "terminated".equals(status(sessionId)));
-    assertEquals("stopped", stack.instance(instanceId).path("status").asText());
+    assertEquals("deleted", stack.instanceStatus(instanceId), "AMS stopped and forgot it");
   }
 
   @Test

@@ -166,6 +166,16 @@ public final class WholeStack implements AutoCloseable {
     return ams.get("/1.0/instances/" + instanceId, amsToken).json().path("metadata");
   }
 
+  /**
+   * An instance's status on AMS, or {@code deleted} once AMS has forgotten it (a deleted instance
+   * is stopped and then answers 404).
+   */
+  public String instanceStatus(String instanceId) {
+    ApiClient.Reply reply = ams.get("/1.0/instances/" + instanceId, amsToken);
+    if (reply.status() == 404) return "deleted";
+    return reply.json().path("metadata").path("status").asText();
+  }
+
   /** The AMS instance serving a session (found through AMS's list). */
   public JsonNode instanceOfSession(String sessionId) {
     for (JsonNode instance : ams.get("/1.0/instances?recursion=1", amsToken).json().path("metadata")) {
