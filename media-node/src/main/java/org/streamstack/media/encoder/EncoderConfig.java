@@ -11,6 +11,8 @@ package org.streamstack.media.encoder;
  *     receivers ask for keyframes (PLI, FIR) when they need one
  * @param threads encoder threads; 1 keeps one session on one core
  * @param vp8CpuUsed libvpx {@code cpu-used}, -16 to 16; see {@link #DEFAULT_VP8_CPU_USED}
+ * @param h264LoopFilter whether the CPU H.264 encoder (libopenh264) runs its deblocking filter
+ *     (ITU-T H.264 section 8.7): smoother edges at low bitrates, for about a twentieth of its time
  */
 public record EncoderConfig(
     int width,
@@ -19,7 +21,8 @@ public record EncoderConfig(
     int bitrate,
     int keyframeIntervalSeconds,
     int threads,
-    int vp8CpuUsed) {
+    int vp8CpuUsed,
+    boolean h264LoopFilter) {
 
   public static final int DEFAULT_KEYFRAME_INTERVAL_SECONDS = 10;
   /**
@@ -47,6 +50,12 @@ public record EncoderConfig(
     }
   }
 
+  /** With the H.264 deblocking filter on. */
+  public EncoderConfig(int width, int height, int fps, int bitrate, int keyframeIntervalSeconds, int threads,
+      int vp8CpuUsed) {
+    this(width, height, fps, bitrate, keyframeIntervalSeconds, threads, vp8CpuUsed, true);
+  }
+
   /** Defaults: 10 s keyframe interval, one thread, {@link #DEFAULT_VP8_CPU_USED}. */
   public static EncoderConfig of(int width, int height, int fps, int bitrate) {
     return new EncoderConfig(
@@ -55,16 +64,16 @@ public record EncoderConfig(
 
   public EncoderConfig withBitrate(int bitsPerSecond) {
     return new EncoderConfig(
-        width, height, fps, bitsPerSecond, keyframeIntervalSeconds, threads, vp8CpuUsed);
+        width, height, fps, bitsPerSecond, keyframeIntervalSeconds, threads, vp8CpuUsed, h264LoopFilter);
   }
 
   public EncoderConfig withThreads(int n) {
-    return new EncoderConfig(width, height, fps, bitrate, keyframeIntervalSeconds, n, vp8CpuUsed);
+    return new EncoderConfig(width, height, fps, bitrate, keyframeIntervalSeconds, n, vp8CpuUsed, h264LoopFilter);
   }
 
   public EncoderConfig withVp8CpuUsed(int cpuUsed) {
     return new EncoderConfig(
-        width, height, fps, bitrate, keyframeIntervalSeconds, threads, cpuUsed);
+        width, height, fps, bitrate, keyframeIntervalSeconds, threads, cpuUsed, h264LoopFilter);
   }
 
   /** Frames between unrequested keyframes. */

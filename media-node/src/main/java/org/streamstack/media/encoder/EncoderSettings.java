@@ -8,7 +8,7 @@ import java.time.Duration;
  * read once at startup.
  */
 public record EncoderSettings(
-    EncoderPreference preference, Duration keyframeInterval, int threads, int vp8CpuUsed) {
+    EncoderPreference preference, Duration keyframeInterval, int threads, int vp8CpuUsed, boolean h264LoopFilter) {
 
   public static final String PATH = "streamstack.media.encoder";
 
@@ -18,7 +18,13 @@ public record EncoderSettings(
         EncoderPreference.parse(c.getString("preference")),
         c.getDuration("keyframe-interval"),
         c.getInt("threads"),
-        c.getInt("vp8-cpu-used"));
+        c.getInt("vp8-cpu-used"),
+        c.getBoolean("h264-loop-filter"));
+  }
+
+  /** With the H.264 deblocking filter on. */
+  public EncoderSettings(EncoderPreference preference, Duration keyframeInterval, int threads, int vp8CpuUsed) {
+    this(preference, keyframeInterval, threads, vp8CpuUsed, true);
   }
 
   /** Encoder configuration of one stream under these settings. */
@@ -30,6 +36,7 @@ public record EncoderSettings(
         bitrate,
         (int) Math.max(1, keyframeInterval.toSeconds()),
         threads,
-        vp8CpuUsed);
+        vp8CpuUsed,
+        h264LoopFilter);
   }
 }

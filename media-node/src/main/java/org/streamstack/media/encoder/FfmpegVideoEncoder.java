@@ -265,6 +265,7 @@ public final class FfmpegVideoEncoder implements VideoEncoder {
         options.put("coder", "cavlc");
         options.put("rc_mode", "bitrate");
         options.put("allow_skip_frames", "0");
+        options.put("loopfilter", config.h264LoopFilter() ? "1" : "0");
       }
       case LIBVPX_VP8 -> {
         // rc_min_rate == rc_max_rate == bit_rate selects VPX_CBR in FFmpeg's wrapper.

@@ -1,6 +1,8 @@
 package org.streamstack.media.encoder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -26,5 +28,10 @@ class EncoderSettingsTest {
                 .withFallback(ConfigFactory.defaultReference()));
     assertEquals(EncoderPreference.GPU, settings.preference());
     assertEquals(2, settings.config(640, 360, 30, 1_000_000).threads());
+    assertTrue(settings.config(640, 360, 30, 1_000_000).h264LoopFilter(), "deblocking is on unless turned off");
+    EncoderSettings unfiltered = EncoderSettings.fromConfig(
+        ConfigFactory.parseString("streamstack.media.encoder.h264-loop-filter = off")
+            .withFallback(ConfigFactory.defaultReference()));
+    assertFalse(unfiltered.config(640, 360, 30, 1_000_000).h264LoopFilter());
   }
 }

@@ -73,6 +73,23 @@ class FfmpegVideoEncoderTest {
   }
 
   @Test
+  void h264WithoutItsLoopFilterStillDecodesWithTheProbeIntact() {
+    List<EncodedFrame> encoded = new ArrayList<>();
+    EncoderConfig unfiltered = new EncoderConfig(WIDTH, HEIGHT, FPS, 1_000_000, 10, 1,
+        EncoderConfig.DEFAULT_VP8_CPU_USED, false);
+    try (FfmpegVideoEncoder encoder = new FfmpegVideoEncoder(EncoderImplementation.OPENH264, unfiltered)) {
+      for (int n = 0; n < 10; n++) encoded.add(encoder.encode(frame(n)));
+    }
+    List<VideoFrame> decoded = new ArrayList<>();
+    try (TestDecoder decoder = new TestDecoder(EncoderImplementation.OPENH264.codec())) {
+      for (EncodedFrame e : encoded) decoded.addAll(decoder.decode(e));
+      decoded.addAll(decoder.flush());
+    }
+    assertEquals(10, decoded.size());
+    assertTrue(LatencyProbe.read(decoded.get(9)).orElseThrow().matchesFrame(9));
+  }
+
+  @Test
   void h264CarriesSpsAndPpsBeforeEveryIdr() {
     int idrs = 0;
     try (FfmpegVideoEncoder encoder = open(EncoderImplementation.OPENH264, 1_000_000)) {

@@ -62,6 +62,8 @@ public final class StackBenchmark {
   private static int firstFrame(int sessions, int warmup) throws Exception {
     System.out.printf("starting nats-server, a cluster-node (gateway, agent, ams) and a media node ...%n");
     try (WholeStack stack = WholeStack.withMediaNodeInProcess(); HeadlessChromium browser = new HeadlessChromium()) {
+      // The page asks for a screen the size of its window: this one makes the sessions 1280x720.
+      browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 720));
       browser.open(stack.gateway.base + "/#token=" + stack.clientToken);
       List<Double> firstFrames = new ArrayList<>();
       List<Double> creates = new ArrayList<>();
@@ -89,8 +91,9 @@ public final class StackBenchmark {
             glassToGlass.add(number(latency));
           }
         }
-        System.out.printf("%s %2d: POST -> 201 %5.0f ms, POST -> first frame %5.0f ms%n",
-            measured ? "session" : "warm-up", measured ? i - warmup + 1 : i + 1, created - requested, first - requested);
+        System.out.printf("%s %2d: POST -> 201 %5.0f ms, POST -> first frame %5.0f ms (%dx%d)%n",
+            measured ? "session" : "warm-up", measured ? i - warmup + 1 : i + 1, created - requested, first - requested,
+            (long) number(page(browser, "stats.width")), (long) number(page(browser, "stats.height")));
         browser.driver().findElement(By.id("stop")).click();
       }
       System.out.printf(Locale.ROOT, "%ntime to first frame over %d sessions (POST /1.0/sessions to the first decoded frame):"
