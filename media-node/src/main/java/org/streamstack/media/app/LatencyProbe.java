@@ -28,8 +28,12 @@ public final class LatencyProbe {
   public static final int FRAME_NUMBER_BITS = 16;
   /** Sample values closer than this to mid-grey mean: no probe here. */
   static final int MIN_MARGIN = 48;
-  /** Class-path resource holding {@link #javaScript()}. */
-  public static final String SCRIPT_RESOURCE = "latency-probe.js";
+  /**
+   * Class-path resource holding {@link #javaScript()}: in the protocol module, because the
+   * probe's layout is a contract between media nodes and every page that reads it (the gateway
+   * serves this same file to its demo page).
+   */
+  public static final String SCRIPT_RESOURCE = "web/latency-probe.js";
 
   private static final long TIME_MASK = (1L << TIME_BITS) - 1;
 

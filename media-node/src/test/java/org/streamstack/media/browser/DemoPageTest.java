@@ -93,7 +93,7 @@ class DemoPageTest extends BrowserTest {
     assertTrue(page.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     ApiClient.Reply probe = fixture.gateway.api.get("/static/latency-probe.js", null);
     assertEquals(LatencyProbe.javaScript(), probe.body(),
-        "the page's copy of latency-probe.js is the media node's (copy it again after changing either)");
+        "the page reads the probe with the script the media node's probe comes with");
   }
 
   @Test
