@@ -57,6 +57,10 @@ class ThreeMemberClusterTest {
       }
       return up == 3;
     }));
+    // Members being Up is not the shard coordinator having started: the first asks of a new
+    // cluster may wait for it. A token check reaches the account registry through sharding.
+    Await.until("every member to reach the account registry", Duration.ofSeconds(30), () -> members.stream()
+        .allMatch(member -> member.api.get("/1.0/sessions", "no-such-token").status() == 401));
   }
 
   @AfterAll
