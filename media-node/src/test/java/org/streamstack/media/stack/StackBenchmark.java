@@ -40,15 +40,26 @@ public final class StackBenchmark {
   private StackBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || args[0].equals("--help")) {
+    if (args.length == 0 || java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
       System.out.println("usage: streamstack bench first-frame [--sessions 20] [--warmup 2]\n"
           + "       streamstack bench streams [--count 12] [--seconds 20]");
       return;
     }
     Map<String, Integer> options = new java.util.HashMap<>();
     for (int i = 1; i < args.length; i += 2) {
-      if (i + 1 >= args.length) throw new IllegalArgumentException(args[i] + " needs a value");
+      if (i + 1 >= args.length || !args[i + 1].matches("\\d+")) {
+        System.err.println("streamstack bench " + args[0] + ": " + args[i] + " needs a number (see --help)");
+        System.exit(2);
+      }
       options.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
+    }
+    java.util.Set<String> known = args[0].equals("streams") ? java.util.Set.of("count", "seconds")
+        : java.util.Set.of("sessions", "warmup");
+    for (String option : options.keySet()) {
+      if (!known.contains(option)) {
+        System.err.println("streamstack bench " + args[0] + ": unknown flag --" + option + " (see --help)");
+        System.exit(2);
+      }
     }
     int code;
     switch (args[0]) {
