@@ -75,7 +75,13 @@ public final class ClusterNode implements AutoCloseable {
     if (NodeOptions.KUBERNETES_API.equals(config.getString("streamstack.node.discovery"))) {
       log.info("Finding the other members through the Kubernetes API: pods labelled {}",
           config.getString("pekko.discovery.kubernetes-api.pod-label-selector"));
-      ClusterBootstrap.get(classic).start();
+      try {
+        ClusterBootstrap.get(classic).start();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("cluster bootstrap through the Kubernetes API could not start (" + e
+            + "); it needs the pod's service account (token, CA and namespace under "
+            + "/var/run/secrets/kubernetes.io/serviceaccount); outside Kubernetes use discovery seed-nodes", e);
+      }
     }
     return port;
   }
