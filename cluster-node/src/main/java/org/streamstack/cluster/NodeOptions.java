@@ -204,6 +204,9 @@ public final class NodeOptions {
               ConfigValueFactory.fromAnyRef(KUBERNETES_API))
           .withValue("pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr",
               ConfigValueFactory.fromAnyRef(kubernetes.getInt("required-contact-points")))
+          // Each pod's management endpoint is the container port of this name (deploy/k8s names it so).
+          .withValue("pekko.management.cluster.bootstrap.contact-point-discovery.port-name",
+              ConfigValueFactory.fromAnyRef("management"))
           .withValue("pekko.discovery.kubernetes-api.pod-label-selector",
               ConfigValueFactory.fromAnyRef(kubernetes.getString("pod-label-selector")));
     }

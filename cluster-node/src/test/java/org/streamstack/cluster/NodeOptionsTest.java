@@ -42,6 +42,7 @@ class NodeOptionsTest {
         config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
     assertEquals("app.kubernetes.io/name=cluster-node", config.getString("pekko.discovery.kubernetes-api.pod-label-selector"));
     assertEquals(2, config.getInt("pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr"));
+    assertEquals("management", config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.port-name"));
     assertEquals(8600, config.getInt("pekko.management.http.port"));
     assertEquals("10.1.2.3", config.getString("pekko.management.http.hostname"));
   }
