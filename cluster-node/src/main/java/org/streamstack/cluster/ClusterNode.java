@@ -70,8 +70,17 @@ public final class ClusterNode implements AutoCloseable {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
-    int port = PekkoManagement.get(classic).start().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
-    log.info("Health checks on http://{}:{}/alive and /ready", config.getString("pekko.management.http.hostname"), port);
+    String host = config.getString("pekko.management.http.hostname");
+    int port;
+    try {
+      port = PekkoManagement.get(classic).start().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
+      throw new IllegalStateException("the management endpoint (health checks) could not listen on " + host + ":"
+          + config.getInt("pekko.management.http.port") + " (--management-port, STREAMSTACK_MANAGEMENT_PORT): "
+          + cause.getMessage(), e);
+    }
+    log.info("Health checks on http://{}:{}/alive and /ready", host, port);
     if (NodeOptions.KUBERNETES_API.equals(config.getString("streamstack.node.discovery"))) {
       log.info("Finding the other members through the Kubernetes API: pods labelled {}",
           config.getString("pekko.discovery.kubernetes-api.pod-label-selector"));

@@ -1,13 +1,19 @@
 package org.streamstack.cluster.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.List;
+import java.util.UUID;
+import org.streamstack.cluster.ClusterNode;
+import org.streamstack.cluster.NodeOptions;
 import org.streamstack.cluster.testing.ApiClient;
+import org.streamstack.cluster.testing.FreePorts;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.cluster.testing.RunningNode;
 
@@ -49,5 +55,16 @@ class ManagementHealthTest {
     } finally {
       services.bound("late-api");
     }
+  }
+
+  @Test
+  void aBusyManagementPortIsExplained() {
+    NodeOptions options = NodeOptions.defaults().gatewayPort(0).adminPort(0).roles(List.of("gateway"))
+        .arteryHost("127.0.0.1").arteryPort(FreePorts.next()).journal("h2:mem:" + UUID.randomUUID())
+        .with(RunningNode.TEST_SETTINGS)
+        .managementPort(member.node.managementPort());
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> ClusterNode.start(options).close());
+    assertTrue(refused.getMessage().contains("could not listen on 127.0.0.1:" + member.node.managementPort()
+        + " (--management-port, STREAMSTACK_MANAGEMENT_PORT)"), refused.getMessage());
   }
 }
