@@ -311,6 +311,10 @@ class KubernetesManifestsTest {
       });
     }
     assertEquals(List.of(), problems);
+    // The media nodes serve the region of the cluster-nodes' agent and AMS.
+    Set<String> regions = containers().stream().filter(in -> in.container().getImage().startsWith(OUR_IMAGES))
+        .map(in -> environment(in.container()).get("STREAMSTACK_REGION")).filter(Objects::nonNull).collect(Collectors.toSet());
+    assertEquals(1, regions.size(), "regions set on the streamstack containers: " + regions);
     // WebRTC: the media node's one UDP port is the host's.
     ContainerIn media = ours("media-node");
     assertTrue(media.workload().template().getSpec().getHostNetwork(), "media nodes use the host network");
