@@ -4,11 +4,17 @@ import com.typesafe.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import io.nats.client.Connection;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +24,7 @@ import org.streamstack.cluster.ams.Ams;
 import org.streamstack.cluster.gateway.Gateway;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.agents.AgentClient;
+import org.streamstack.cluster.health.BoundServices;
 import org.streamstack.protocol.nats.NatsConnector;
 import org.streamstack.protocol.nats.NatsSettings;
 
@@ -34,14 +41,58 @@ public final class ClusterNode implements AutoCloseable {
   private final Gateway.Bindings bindings;
   private final Connection nats;
   private final ServerBinding amsBinding;
+  private final int managementPort;
 
   private ClusterNode(ActorSystem<Void> system, GatewaySettings gatewaySettings, Gateway.Bindings bindings,
-      Connection nats, ServerBinding amsBinding) {
+      Connection nats, ServerBinding amsBinding, int managementPort) {
     this.system = system;
     this.gatewaySettings = gatewaySettings;
     this.bindings = bindings;
     this.nats = nats;
     this.amsBinding = amsBinding;
+    this.managementPort = managementPort;
+  }
+
+  /**
+   * Starts Pekko Management (health checks; with Kubernetes API discovery, cluster bootstrap) before
+   * anything else, so that the orchestrator sees a live but not yet ready member while it starts.
+   * Returns the port it listens on.
+   */
+  private static int startManagement(ActorSystem<Void> system, Config config, List<String> roles) throws Exception {
+    BoundServices services = BoundServices.get(system);
+    if (roles.contains("gateway")) services.expect(BoundServices.GATEWAY_API);
+    if (roles.contains("ams")) services.expect(BoundServices.AMS_API);
+    // Not ready from the moment the member starts to leave, so no new traffic is routed to it.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "streamstack-not-ready",
+        () -> {
+          services.unbound(BoundServices.GATEWAY_API);
+          services.unbound(BoundServices.AMS_API);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
+    String host = config.getString("pekko.management.http.hostname");
+    int port;
+    try {
+      port = PekkoManagement.get(classic).start().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
+      throw new IllegalStateException("the management endpoint (health checks) could not listen on " + host + ":"
+          + config.getInt("pekko.management.http.port") + " (--management-port, STREAMSTACK_MANAGEMENT_PORT): "
+          + cause.getMessage(), e);
+    }
+    log.info("Health checks on http://{}:{}/alive and /ready", host, port);
+    if (NodeOptions.KUBERNETES_API.equals(config.getString("streamstack.node.discovery"))) {
+      log.info("Finding the other members through the Kubernetes API: pods labelled {}",
+          config.getString("pekko.discovery.kubernetes-api.pod-label-selector"));
+      try {
+        ClusterBootstrap.get(classic).start();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("cluster bootstrap through the Kubernetes API could not start (" + e
+            + "); it needs the pod's service account (token, CA and namespace under "
+            + "/var/run/secrets/kubernetes.io/serviceaccount); outside Kubernetes use discovery seed-nodes", e);
+      }
+    }
+    return port;
   }
 
   /**
@@ -72,6 +123,7 @@ public final class ClusterNode implements AutoCloseable {
     try {
       log.info("Cluster member {} starting with roles {}; journal at {}",
           system.address(), roles, config.getString("streamstack.journal.url"));
+      int managementPort = startManagement(system, config, roles);
       // The journal's tables are created before any entity can write to them.
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
       Clock clock = Clock.systemUTC();
@@ -91,13 +143,15 @@ public final class ClusterNode implements AutoCloseable {
             .toCompletableFuture().get(30, TimeUnit.SECONDS);
         log.info("Gateway API on http://{}:{}/1.0, admin interface on http://127.0.0.1:{}/admin/v1",
             gatewaySettings.iface(), bindings.api().localAddress().getPort(), bindings.admin().localAddress().getPort());
+        BoundServices.get(system).bound(BoundServices.GATEWAY_API);
       }
       if (agentSettings != null) StreamAgent.start(system, nats, agentSettings);
       ServerBinding amsBinding = roles.contains("ams")
           ? Ams.start(system, config, clock, nats).toCompletableFuture().get(30, TimeUnit.SECONDS) : null;
+      if (amsBinding != null) BoundServices.get(system).bound(BoundServices.AMS_API);
       Connection bus = nats;
       system.getWhenTerminated().thenRun(() -> closeQuietly(bus));
-      return new ClusterNode(system, gatewaySettings, bindings, nats, amsBinding);
+      return new ClusterNode(system, gatewaySettings, bindings, nats, amsBinding, managementPort);
     } catch (Exception e) {
       system.terminate();
       closeQuietly(nats);
@@ -135,6 +189,11 @@ public final class ClusterNode implements AutoCloseable {
   /** The port the AMS API listens on (role ams; useful when it was started on port 0). */
   public int amsPort() {
     return amsBinding.localAddress().getPort();
+  }
+
+  /** The port of Pekko Management: GET /alive, GET /ready (useful when it was started on port 0). */
+  public int managementPort() {
+    return managementPort;
   }
 
   public int adminPort() {

@@ -45,7 +45,12 @@ public final class Main {
                              STREAMSTACK_NATS_PASSWORD
         --region NAME        region this member's agent and AMS serve (default local; STREAMSTACK_REGION)
         --artery-host HOST   address other members reach this one at (default 127.0.0.1)
-        --artery-port N      cluster port (default 2551)
+        --artery-port N      cluster port (default 2551; STREAMSTACK_ARTERY_PORT; its host:
+                             STREAMSTACK_ARTERY_HOST, default 127.0.0.1)
+        --management-port N  Pekko Management: GET /alive, GET /ready, cluster bootstrap (default
+                             8558; STREAMSTACK_MANAGEMENT_PORT)
+        --discovery METHOD   seed-nodes (default) or kubernetes-api: cluster bootstrap lists the
+                             pods matching STREAMSTACK_POD_LABEL_SELECTOR (STREAMSTACK_DISCOVERY)
 
         The role ams serves its API on port 8444 (STREAMSTACK_AMS_PORT) and needs a token
         (STREAMSTACK_AMS_TOKEN); it will not start without one.

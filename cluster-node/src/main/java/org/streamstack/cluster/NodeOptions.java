@@ -16,6 +16,8 @@ public final class NodeOptions {
 
   public static final List<String> ALL_ROLES = List.of("gateway", "agent", "ams");
   public static final String SYSTEM_NAME = "streamstack";
+  public static final String SEED_NODES = "seed-nodes";
+  public static final String KUBERNETES_API = "kubernetes-api";
 
   private Integer gatewayPort;
   private Integer adminPort;
@@ -26,6 +28,8 @@ public final class NodeOptions {
   private String region;
   private String arteryHost;
   private Integer arteryPort;
+  private Integer managementPort;
+  private String discovery;
   private Config extra = ConfigFactory.empty();
 
   public static NodeOptions defaults() {
@@ -74,6 +78,23 @@ public final class NodeOptions {
 
   public NodeOptions arteryPort(int port) { this.arteryPort = port; return this; }
 
+  /** The Pekko Management port (health checks, cluster bootstrap); 0 picks a free one. */
+  public NodeOptions managementPort(int port) { this.managementPort = port; return this; }
+
+  /** How the member finds the others: {@value #SEED_NODES} or {@value #KUBERNETES_API}. */
+  public NodeOptions discovery(String method) {
+    this.discovery = checkedDiscovery(method);
+    return this;
+  }
+
+  private static String checkedDiscovery(String method) {
+    if (!SEED_NODES.equals(method) && !KUBERNETES_API.equals(method)) {
+      throw new IllegalArgumentException("discovery (--discovery, STREAMSTACK_DISCOVERY) is " + SEED_NODES + " or "
+          + KUBERNETES_API + ", not '" + method + "'");
+    }
+    return method;
+  }
+
   /** Any further settings (tests use it for short timeouts). */
   public NodeOptions with(Config config) { this.extra = config.withFallback(extra); return this; }
 
@@ -103,6 +124,8 @@ public final class NodeOptions {
         case "--region" -> options.region(value);
         case "--artery-host" -> options.arteryHost(value);
         case "--artery-port" -> options.arteryPort(port(flag, value));
+        case "--management-port" -> options.managementPort(port(flag, value));
+        case "--discovery" -> options.discovery(value);
         default -> throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
       }
     }
@@ -142,30 +165,54 @@ public final class NodeOptions {
     if (region != null) flags = set(flags, "streamstack.node.region", region);
     if (arteryHost != null) flags = set(flags, "pekko.remote.artery.canonical.hostname", arteryHost);
     if (arteryPort != null) flags = set(flags, "pekko.remote.artery.canonical.port", arteryPort);
+    if (managementPort != null) flags = set(flags, "streamstack.management.port", managementPort);
+    if (discovery != null) flags = set(flags, "streamstack.node.discovery", discovery);
     Config merged = flags.withFallback(base);
+    // Resolved only to read from (environment variables in cluster-node.conf); the chain below is
+    // resolved once at the end, so that substitutions see the derived settings.
+    Config settings = merged.resolve();
 
     String envRoles = System.getenv("STREAMSTACK_ROLES");
-    List<String> nodeRoles = roles != null || envRoles == null ? merged.getStringList("streamstack.node.roles") : list(envRoles);
-    String host = merged.getString("pekko.remote.artery.canonical.hostname");
-    int port = merged.getInt("pekko.remote.artery.canonical.port");
+    List<String> nodeRoles = roles != null || envRoles == null ? settings.getStringList("streamstack.node.roles") : list(envRoles);
+    String host = settings.getString("pekko.remote.artery.canonical.hostname");
+    int port = settings.getInt("pekko.remote.artery.canonical.port");
+    String discoveryMethod = checkedDiscovery(settings.getString("streamstack.node.discovery"));
     List<String> seeds = new ArrayList<>();
     List<String> seedHostPorts = seedNodes;
     if (seedHostPorts == null && System.getenv("STREAMSTACK_SEED_NODES") != null) {
       seedHostPorts = list(System.getenv("STREAMSTACK_SEED_NODES"));
     }
-    if (seedHostPorts == null || seedHostPorts.isEmpty()) {
+    if (KUBERNETES_API.equals(discoveryMethod)) {
+      // No seed nodes: cluster bootstrap decides whether this member forms the cluster or joins it.
+    } else if (seedHostPorts == null || seedHostPorts.isEmpty()) {
       seeds.add("pekko://" + SYSTEM_NAME + "@" + host + ":" + port);
     } else {
       for (String seed : seedHostPorts) seeds.add("pekko://" + SYSTEM_NAME + "@" + seed);
     }
-    JournalLocation location = JournalLocation.parse(merged.getString("streamstack.journal.location"));
+    JournalLocation location = JournalLocation.parse(settings.getString("streamstack.journal.location"));
     Config derived = ConfigFactory.empty()
         .withValue("streamstack.node.roles", ConfigValueFactory.fromIterable(nodeRoles))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(nodeRoles))
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+        .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(host))
+        .withValue("pekko.management.http.port",
+            ConfigValueFactory.fromAnyRef(settings.getInt("streamstack.management.port")));
+    if (KUBERNETES_API.equals(discoveryMethod)) {
+      Config kubernetes = settings.getConfig("streamstack.node.kubernetes");
+      derived = derived
+          .withValue("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method",
+              ConfigValueFactory.fromAnyRef(KUBERNETES_API))
+          .withValue("pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr",
+              ConfigValueFactory.fromAnyRef(kubernetes.getInt("required-contact-points")))
+          // Each pod's management endpoint is the container port of this name (deploy/k8s names it so).
+          .withValue("pekko.management.cluster.bootstrap.contact-point-discovery.port-name",
+              ConfigValueFactory.fromAnyRef("management"))
+          .withValue("pekko.discovery.kubernetes-api.pod-label-selector",
+              ConfigValueFactory.fromAnyRef(kubernetes.getString("pod-label-selector")));
+    }
     return derived
-        .withFallback(location.toConfig(merged.getString("streamstack.journal.user"),
-            merged.getString("streamstack.journal.password")))
+        .withFallback(location.toConfig(settings.getString("streamstack.journal.user"),
+            settings.getString("streamstack.journal.password")))
         .withFallback(merged)
         .resolve();
   }

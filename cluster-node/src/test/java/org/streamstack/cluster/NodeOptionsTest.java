@@ -33,6 +33,30 @@ class NodeOptionsTest {
   }
 
   @Test
+  void kubernetesDiscoveryBootstrapsWithoutSeedNodes() {
+    Config config = NodeOptions.fromArgs(new String[] {
+        "--discovery", "kubernetes-api", "--seed-nodes", "10.0.0.1:2551", "--management-port", "8600",
+        "--artery-host", "10.1.2.3"}).toConfig();
+    assertEquals(List.of(), config.getStringList("pekko.cluster.seed-nodes"));
+    assertEquals("kubernetes-api",
+        config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
+    assertEquals("app.kubernetes.io/name=cluster-node", config.getString("pekko.discovery.kubernetes-api.pod-label-selector"));
+    assertEquals(2, config.getInt("pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr"));
+    assertEquals("management", config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.port-name"));
+    assertEquals(8600, config.getInt("pekko.management.http.port"));
+    assertEquals("10.1.2.3", config.getString("pekko.management.http.hostname"));
+  }
+
+  @Test
+  void seedNodeDiscoveryByDefaultWithManagementOn8558() {
+    Config config = NodeOptions.fromArgs(new String[] {"--artery-port", "2700"}).toConfig();
+    assertEquals("seed-nodes", config.getString("streamstack.node.discovery"));
+    assertEquals(8558, config.getInt("pekko.management.http.port"));
+    assertEquals("pekko.discovery",
+        config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
+  }
+
+  @Test
   void postgresJournal() {
     Config config = NodeOptions.fromArgs(new String[] {"--journal", "jdbc:postgresql://db:5432/stream"}).toConfig();
     assertEquals("slick.jdbc.PostgresProfile$", config.getString("pekko-persistence-jdbc.shared-databases.slick.profile"));
@@ -51,6 +75,8 @@ class NodeOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> NodeOptions.fromArgs(new String[] {"--journal", "mysql://x"})).getMessage());
     assertEquals("unknown flag --bogus (see --help)",
         assertThrows(IllegalArgumentException.class, () -> NodeOptions.fromArgs(new String[] {"--bogus", "1"})).getMessage());
+    assertEquals("discovery (--discovery, STREAMSTACK_DISCOVERY) is seed-nodes or kubernetes-api, not 'dns'",
+        assertThrows(IllegalArgumentException.class, () -> NodeOptions.fromArgs(new String[] {"--discovery", "dns"})).getMessage());
     assertEquals("--nats needs a value",
         assertThrows(IllegalArgumentException.class, () -> NodeOptions.fromArgs(new String[] {"--nats"})).getMessage());
   }

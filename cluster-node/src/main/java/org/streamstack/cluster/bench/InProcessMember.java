@@ -57,6 +57,7 @@ final class InProcessMember implements AutoCloseable {
         .roles(List.of("gateway"))
         .arteryHost("127.0.0.1")
         .arteryPort(arteryPort)
+        .managementPort(0)
         .journal(journal)
         .with(BENCH_SETTINGS)
         .with(extraSettings);

@@ -20,6 +20,7 @@ public final class RunningNode implements AutoCloseable {
       pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
       pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 5s
       streamstack.gateway.interface = "127.0.0.1"
+      streamstack.management.port = 0
       streamstack.gateway.instance-launch = manual
       streamstack.gateway.signaling.reattach-interval = 300ms
       streamstack.gateway.sessions.ask-timeout = 5s

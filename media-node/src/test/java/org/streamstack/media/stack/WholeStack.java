@@ -50,6 +50,7 @@ public final class WholeStack implements AutoCloseable {
         .roles(NodeOptions.ALL_ROLES)
         .arteryHost("127.0.0.1")
         .arteryPort(FreePorts.next())
+        .managementPort(0)
         .journal("h2:mem:" + UUID.randomUUID())
         .with(nats.clusterNodeSettings())
         .with("""
