@@ -46,6 +46,9 @@ public final class Main {
         --region NAME        region this member's agent and AMS serve (default local; STREAMSTACK_REGION)
         --artery-host HOST   address other members reach this one at (default 127.0.0.1)
         --artery-port N      cluster port (default 2551)
+        --stun-urls LIST     STUN URLs for every session's stun_servers, comma-separated (STREAMSTACK_STUN_URLS)
+        --turn-urls LIST     TURN URLs for every session's stun_servers, with time-limited credentials from
+                             coturn's static-auth-secret STREAMSTACK_TURN_SECRET (STREAMSTACK_TURN_URLS)
 
         The role ams serves its API on port 8444 (STREAMSTACK_AMS_PORT) and needs a token
         (STREAMSTACK_AMS_TOKEN); it will not start without one.
