@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.cluster.testing.Coturn;
 import org.streamstack.media.stack.WholeStack;
@@ -144,5 +146,39 @@ class RelayOnlyStreamingTest {
     assertTrue(coturn.log().contains("Cannot find credentials of user <" + expired.username() + ">"),
         "coturn's log names the refused user " + expired.username());
     stack.gateway.delete("/1.0/sessions/" + sessionId, stack.clientToken);
+  }
+
+  private Object demoPage(String expression) {
+    return browser.script("return window.streamstack." + expression + ";");
+  }
+
+  private long demoPageNumber(String expression) {
+    Object value = demoPage(expression);
+    return value == null ? 0 : ((Number) value).longValue();
+  }
+
+  @Test
+  void theDemoPageStreamsRelayOnlyWhenAskedTo() {
+    browser.open(stack.gateway.base + "/#token=" + stack.clientToken);
+    Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(demoPage("state")));
+    new Select(browser.driver().findElement(By.id("app"))).selectByValue("demo");
+    new Select(browser.driver().findElement(By.id("codec"))).selectByValue("H264");
+    browser.driver().findElement(By.id("relay")).click();
+    browser.driver().findElement(By.id("start")).click();
+    Await.until("the page to create a session", Duration.ofSeconds(10), () -> demoPage("sessionId") != null);
+    String sessionId = (String) demoPage("sessionId");
+    Await.until("the first decoded frame through the relay", Duration.ofSeconds(15),
+        () -> demoPageNumber("framesDecoded()") > 0);
+    long first = demoPageNumber("framesDecoded()");
+    Await.until("100 more decoded frames", Duration.ofSeconds(10), () -> demoPageNumber("framesDecoded()") - first >= 100);
+    assertEquals("streaming", demoPage("state"));
+    assertEquals(null, demoPage("lastError"));
+    Await.until("the page's figures to show the path", Duration.ofSeconds(3), () -> demoPage("stats.path") != null);
+    assertEquals("relayed (TURN)", demoPage("stats.path"));
+    assertEquals("relayed (TURN)", browser.driver().findElement(By.id("stat-path")).getText());
+    // The page allocated its relay on coturn with the credentials of its session.
+    assertTrue(coturn.log().matches("(?s).*username=<\\d+:" + sessionId + ">.*"),
+        "coturn's log shows an allocation for session " + sessionId);
+    browser.driver().findElement(By.id("stop")).click();
   }
 }
