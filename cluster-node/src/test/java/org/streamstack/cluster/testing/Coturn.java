@@ -31,7 +31,7 @@ public final class Coturn implements AutoCloseable {
 
   private final int port;
   private final int minRelayPort;
-  private final String sharedSecret = "turn-" + UUID.randomUUID();
+  private String sharedSecret = "turn-" + UUID.randomUUID();
   private final File log;
   private final File pidFile;
   private Process process;
@@ -68,7 +68,7 @@ public final class Coturn implements AutoCloseable {
     return port;
   }
 
-  public String sharedSecret() {
+  public synchronized String sharedSecret() {
     return sharedSecret;
   }
 
@@ -117,6 +117,16 @@ public final class Coturn implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process = null;
+  }
+
+  /**
+   * Restarts on the same port with another shared secret, as an operator rotating it: whatever
+   * still holds credentials made from the old one is refused (401).
+   */
+  public synchronized void restartWithSecret(String secret) {
+    stop();
+    sharedSecret = secret;
+    launch();
   }
 
   private synchronized void launch() {

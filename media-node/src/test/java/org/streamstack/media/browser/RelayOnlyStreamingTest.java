@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,5 +181,29 @@ class RelayOnlyStreamingTest {
     assertTrue(coturn.log().matches("(?s).*username=<\\d+:" + sessionId + ">.*"),
         "coturn's log shows an allocation for session " + sessionId);
     browser.driver().findElement(By.id("stop")).click();
+  }
+
+  @Test
+  void theDemoPageSaysWhyWhenCoturnRefusesItsCredentials() {
+    String secret = coturn.sharedSecret();
+    // The gateway still signs with the old secret: every credential it gives out is refused.
+    coturn.restartWithSecret("rotated-" + UUID.randomUUID());
+    try {
+      browser.open(stack.gateway.base + "/#token=" + stack.clientToken);
+      Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(demoPage("state")));
+      new Select(browser.driver().findElement(By.id("app"))).selectByValue("demo");
+      browser.driver().findElement(By.id("relay")).click();
+      browser.driver().findElement(By.id("start")).click();
+      Await.until("the page to give up", Duration.ofSeconds(15), () -> demoPage("lastError") != null);
+      String shown = browser.driver().findElement(By.id("message")).getText();
+      System.out.println("relay only, coturn refusing the session's credentials: the demo page shows: " + shown);
+      assertTrue(shown.startsWith("Could not reach the media node: relay only, and no relay: the TURN server turn:127.0.0.1:"
+          + coturn.port()), shown);
+      assertTrue(shown.contains("refused the credentials (401: expired or wrong)"), shown);
+      assertEquals(shown, demoPage("lastError"));
+      assertEquals("ready", demoPage("state"), "the page is back at its start, ready to try again");
+    } finally {
+      coturn.restartWithSecret(secret);
+    }
   }
 }
