@@ -21,7 +21,7 @@ const UNREACHABLE = 'Could not reach the media node (network or firewall)';
 const $ = (id) => document.getElementById(id);
 const ui = {
   launcher: $('launcher'), form: $('start-form'), token: $('token'), app: $('app'), region: $('region'),
-  codec: $('codec'), fps: $('fps'), joinable: $('joinable'), start: $('start'), message: $('message'),
+  codec: $('codec'), fps: $('fps'), joinable: $('joinable'), relay: $('relay'), start: $('start'), message: $('message'),
   stream: $('stream'), video: $('video'), status: $('status'), stats: $('stats'),
   fullscreen: $('fullscreen'), toggleStats: $('toggle-stats'), stop: $('stop'),
 };
@@ -51,7 +51,7 @@ const page = {
 
 function emptyStats() {
   return { width: 0, height: 0, fps: 0, bitrateKbps: 0, rttMs: null, codec: null, packetsLost: 0,
-           framesDecoded: 0, latencyMs: null };
+           framesDecoded: 0, latencyMs: null, path: null };
 }
 
 // --- the API ----------------------------------------------------------------------------------
@@ -271,6 +271,7 @@ async function startSession(event) {
   page.client = new StreamClient({
     url: session.url,
     stunServers: session.stun_servers,
+    relayOnly: ui.relay.checked,
     codecs: preferredCodecs(),
     onState: onStreamState,
     onFailure: onStreamFailure,
@@ -430,11 +431,13 @@ async function sampleStats() {
   let transport = null;
   const codecs = new Map();
   const pairs = new Map();
+  const localCandidates = new Map();
   report.forEach((entry) => {
     if (entry.type === 'inbound-rtp' && entry.kind === 'video') inbound = entry;
     else if (entry.type === 'codec') codecs.set(entry.id, entry);
     else if (entry.type === 'candidate-pair') pairs.set(entry.id, entry);
     else if (entry.type === 'transport') transport = entry;
+    else if (entry.type === 'local-candidate') localCandidates.set(entry.id, entry);
   });
   const stats = page.stats;
   if (inbound) {
@@ -460,6 +463,9 @@ async function sampleStats() {
     ? pairs.get(transport.selectedCandidatePairId)
     : [...pairs.values()].find((p) => p.nominated && p.state === 'succeeded');
   stats.rttMs = pair && pair.currentRoundTripTime !== undefined ? Math.round(pair.currentRoundTripTime * 1000) : null;
+  // Whether the media comes straight from the media node or through the TURN server.
+  const local = pair && localCandidates.get(pair.localCandidateId);
+  stats.path = !local ? null : local.candidateType === 'relay' ? 'relayed (TURN)' : 'direct';
   stats.latencyMs = median(page.latencies);
   renderStats();
 }
@@ -472,6 +478,7 @@ function renderStats() {
   set('stat-bitrate', s.width ? s.bitrateKbps.toLocaleString('en') + ' kb/s' : '–');
   set('stat-rtt', s.rttMs === null ? '–' : s.rttMs + ' ms');
   set('stat-codec', s.codec || '–');
+  set('stat-path', s.path || '–');
   set('stat-lost', String(s.packetsLost));
   // A capture time far off this clock means the media node's clock differs from this machine's.
   set('stat-latency', s.latencyMs === null ? 'no probe in the picture'

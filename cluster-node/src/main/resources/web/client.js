@@ -38,7 +38,7 @@ export function iceServersOf(stunServers) {
  *   onControl(message) a message from the application on `control`
  */
 export class StreamClient {
-  constructor({ url, stunServers, codecs, onState, onFailure, onTrack, onControl }) {
+  constructor({ url, stunServers, relayOnly, codecs, onState, onFailure, onTrack, onControl }) {
     this.url = url;
     this.codecs = codecs;
     this.onState = onState || (() => {});
@@ -50,8 +50,15 @@ export class StreamClient {
     this.remoteDescriptionSet = false;
     this.socketClosedByUs = false;
     this.lastSignallingError = null;
+    this.relayOnly = relayOnly === true;
+    this.localCandidates = 0;
+    // What STUN/TURN servers answered when they would not serve this page, in plain words.
+    this.iceServerRefusals = [];
 
-    this.pc = new RTCPeerConnection({ iceServers: iceServersOf(stunServers) });
+    // Relay only: the browser offers nothing but addresses on the TURN server, so all media goes
+    // through it, as it would behind a firewall that lets only the TURN server through.
+    this.pc = new RTCPeerConnection({ iceServers: iceServersOf(stunServers),
+                                      iceTransportPolicy: this.relayOnly ? 'relay' : 'all' });
     // The client opens its channels in-band (PROTOCOL.md 5): the instance creates none.
     this.control = this.pc.createDataChannel('control');
     this.control.onmessage = (event) => {
@@ -63,12 +70,28 @@ export class StreamClient {
     };
     this.pc.ontrack = (event) => this.onTrack(event);
     this.pc.onicecandidate = (event) => {
+      if (event.candidate && event.candidate.candidate) this.localCandidates++;
       // After ICE connected the socket is closed: later candidates have nowhere to go and are not needed.
       if (!event.candidate || !event.candidate.candidate || !this.socketOpen()) return;
       this.send({ type: 'candidate', candidate: toBase64(event.candidate.candidate),
                   sdpMid: event.candidate.sdpMid, sdpMLineIndex: event.candidate.sdpMLineIndex });
     };
     this.pc.oniceconnectionstatechange = () => this.onIceState(this.pc.iceConnectionState);
+    this.pc.onicecandidateerror = (event) => {
+      const refusal = event.errorCode === 401
+        ? 'the TURN server ' + event.url + ' refused the credentials (401: expired or wrong)'
+        : 'the ICE server ' + event.url + ' answered ' + event.errorCode + ' ' + event.errorText;
+      console.warn(refusal);
+      if (!this.iceServerRefusals.includes(refusal)) this.iceServerRefusals.push(refusal);
+    };
+    // With nothing gathered (relay only, and no TURN server would relay) no connection can ever
+    // form, and the browser would wait in 'new' for good: say so now.
+    this.pc.onicegatheringstatechange = () => {
+      if (this.pc.iceGatheringState === 'complete' && this.localCandidates === 0) {
+        this.fail('Could not reach the media node: ' + (this.relayOnly ? 'relay only, and no relay: ' : '')
+                  + (this.iceServerRefusals.join('; ') || 'this browser found no address to use'));
+      }
+    };
     this.pc.onconnectionstatechange = () => {
       // ICE failing has its own words; this is the path working but DTLS (the keys) not.
       if (this.pc.connectionState === 'failed' && this.pc.iceConnectionState !== 'failed') {
@@ -213,7 +236,8 @@ export class StreamClient {
         this.setState('interrupted');
         break;
       case 'failed':
-        this.fail('Could not reach the media node (network or firewall)');
+        this.fail('Could not reach the media node (network or firewall)'
+                  + (this.iceServerRefusals.length ? ': ' + this.iceServerRefusals.join('; ') : ''));
         break;
       default:
         break;

@@ -51,6 +51,9 @@ public final class Main {
                              8558; STREAMSTACK_MANAGEMENT_PORT)
         --discovery METHOD   seed-nodes (default) or kubernetes-api: cluster bootstrap lists the
                              pods matching STREAMSTACK_POD_LABEL_SELECTOR (STREAMSTACK_DISCOVERY)
+        --stun-urls LIST     STUN URLs for every session's stun_servers, comma-separated (STREAMSTACK_STUN_URLS)
+        --turn-urls LIST     TURN URLs for every session's stun_servers, with time-limited credentials from
+                             coturn's static-auth-secret STREAMSTACK_TURN_SECRET (STREAMSTACK_TURN_URLS)
 
         The role ams serves its API on port 8444 (STREAMSTACK_AMS_PORT) and needs a token
         (STREAMSTACK_AMS_TOKEN); it will not start without one.

@@ -30,6 +30,8 @@ public final class NodeOptions {
   private Integer arteryPort;
   private Integer managementPort;
   private String discovery;
+  private List<String> stunUrls;
+  private List<String> turnUrls;
   private Config extra = ConfigFactory.empty();
 
   public static NodeOptions defaults() {
@@ -67,6 +69,30 @@ public final class NodeOptions {
   }
 
   public NodeOptions nats(String url) { this.nats = url; return this; }
+
+  /** STUN URLs every session's stun_servers carry, such as {@code stun:turn.example.com:3478}. */
+  public NodeOptions stunUrls(List<String> urls) {
+    this.stunUrls = iceUrls("--stun-urls", urls, "stun:", "stuns:");
+    return this;
+  }
+
+  /** TURN URLs every session's stun_servers carry, with time-limited credentials (STREAMSTACK_TURN_SECRET). */
+  public NodeOptions turnUrls(List<String> urls) {
+    this.turnUrls = iceUrls("--turn-urls", urls, "turn:", "turns:");
+    return this;
+  }
+
+  private static List<String> iceUrls(String flag, List<String> urls, String... schemes) {
+    for (String url : urls) {
+      boolean known = false;
+      for (String scheme : schemes) known |= url.startsWith(scheme);
+      if (!known) {
+        throw new IllegalArgumentException(flag + " takes URLs starting with " + String.join(" or ", schemes)
+            + ", not '" + url + "'");
+      }
+    }
+    return List.copyOf(urls);
+  }
 
   public NodeOptions region(String name) {
     org.streamstack.protocol.nats.Subjects.token(name);
@@ -126,6 +152,8 @@ public final class NodeOptions {
         case "--artery-port" -> options.arteryPort(port(flag, value));
         case "--management-port" -> options.managementPort(port(flag, value));
         case "--discovery" -> options.discovery(value);
+        case "--stun-urls" -> options.stunUrls(list(value));
+        case "--turn-urls" -> options.turnUrls(list(value));
         default -> throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
       }
     }
@@ -167,6 +195,17 @@ public final class NodeOptions {
     if (arteryPort != null) flags = set(flags, "pekko.remote.artery.canonical.port", arteryPort);
     if (managementPort != null) flags = set(flags, "streamstack.management.port", managementPort);
     if (discovery != null) flags = set(flags, "streamstack.node.discovery", discovery);
+    // Lists cannot come from an environment variable in HOCON: these two are read here, comma-separated.
+    List<String> stun = stunUrls;
+    if (stun == null && System.getenv("STREAMSTACK_STUN_URLS") != null) {
+      stun = iceUrls("STREAMSTACK_STUN_URLS", list(System.getenv("STREAMSTACK_STUN_URLS")), "stun:", "stuns:");
+    }
+    List<String> turn = turnUrls;
+    if (turn == null && System.getenv("STREAMSTACK_TURN_URLS") != null) {
+      turn = iceUrls("STREAMSTACK_TURN_URLS", list(System.getenv("STREAMSTACK_TURN_URLS")), "turn:", "turns:");
+    }
+    if (stun != null) flags = flags.withValue("streamstack.gateway.ice.stun-urls", ConfigValueFactory.fromIterable(stun));
+    if (turn != null) flags = flags.withValue("streamstack.gateway.ice.turn-urls", ConfigValueFactory.fromIterable(turn));
     Config merged = flags.withFallback(base);
     // Resolved only to read from (environment variables in cluster-node.conf); the chain below is
     // resolved once at the end, so that substitutions see the derived settings.

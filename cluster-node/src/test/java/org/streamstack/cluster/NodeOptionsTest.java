@@ -26,6 +26,19 @@ class NodeOptionsTest {
   }
 
   @Test
+  void iceUrlsBecomeTheSessionsStunServers() {
+    Config config = NodeOptions.fromArgs(new String[] {
+        "--stun-urls", "stun:127.0.0.1:3478", "--turn-urls", "turn:127.0.0.1:3478?transport=udp,turns:t.example:5349"})
+        .toConfig();
+    assertEquals(List.of("stun:127.0.0.1:3478"), config.getStringList("streamstack.gateway.ice.stun-urls"));
+    assertEquals(List.of("turn:127.0.0.1:3478?transport=udp", "turns:t.example:5349"),
+        config.getStringList("streamstack.gateway.ice.turn-urls"));
+    assertEquals("--turn-urls takes URLs starting with turn: or turns:, not '127.0.0.1:3478'",
+        assertThrows(IllegalArgumentException.class,
+            () -> NodeOptions.fromArgs(new String[] {"--turn-urls", "127.0.0.1:3478"})).getMessage());
+  }
+
+  @Test
   void aLoneMemberSeedsItself() {
     Config config = NodeOptions.fromArgs(new String[] {"--artery-port", "2700"}).toConfig();
     assertEquals(List.of("pekko://streamstack@127.0.0.1:2700"), config.getStringList("pekko.cluster.seed-nodes"));

@@ -38,10 +38,12 @@ public final class WholeStack implements AutoCloseable {
   public final ApiClient ams;
   public final String amsToken = "ams-" + UUID.randomUUID();
   public final String clientToken;
+  private final String mediaNodeSettings;
   private final List<MediaNode> inProcess = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
-  private WholeStack() {
+  private WholeStack(String clusterNodeSettings, String mediaNodeSettings) {
+    this.mediaNodeSettings = mediaNodeSettings;
     nats = NatsServer.start();
     int amsPort = FreePorts.next();
     node = ClusterNode.start(NodeOptions.defaults()
@@ -53,6 +55,7 @@ public final class WholeStack implements AutoCloseable {
         .managementPort(0)
         .journal("h2:mem:" + UUID.randomUUID())
         .with(nats.clusterNodeSettings())
+        .with(clusterNodeSettings)
         .with("""
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 5s
@@ -80,7 +83,15 @@ public final class WholeStack implements AutoCloseable {
 
   /** The stack with one media node in this JVM. */
   public static WholeStack withMediaNodeInProcess() {
-    WholeStack stack = new WholeStack();
+    return withMediaNodeInProcess("", "");
+  }
+
+  /**
+   * The stack with one media node in this JVM, the cluster node and the media node given these
+   * settings (HOCON lines) on top of their own, such as a TURN server's.
+   */
+  public static WholeStack withMediaNodeInProcess(String clusterNodeSettings, String mediaNodeSettings) {
+    WholeStack stack = new WholeStack(clusterNodeSettings, mediaNodeSettings);
     stack.startMediaNodeInProcess("media-1");
     stack.awaitRegionReady();
     return stack;
@@ -88,11 +99,11 @@ public final class WholeStack implements AutoCloseable {
 
   /** The stack without a media node yet. */
   public static WholeStack withoutMediaNode() {
-    return new WholeStack();
+    return new WholeStack("", "");
   }
 
   public MediaNode startMediaNodeInProcess(String nodeId) {
-    MediaNode media = MediaNode.start(ConfigFactory.parseString("""
+    MediaNode media = MediaNode.start(ConfigFactory.parseString(mediaNodeSettings + """
         streamstack.media.ice.udp-port = 0
         streamstack.media.ice.bind-addresses = ["127.0.0.1"]
         streamstack.media.node.nats-url = "%s"
