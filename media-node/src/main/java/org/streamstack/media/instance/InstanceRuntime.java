@@ -121,9 +121,13 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   /** @param owner hears this instance's {@link Event}s */
   public static Behavior<Command> create(Setup setup, ActorRef<Event> owner) {
     return Behaviors.setup(context -> {
+      FrameSource application = null;
       try {
-        return new InstanceRuntime(context, setup, owner);
+        application = startApplication(setup.spec(), setup.xvfb());
+        return new InstanceRuntime(context, setup, owner, application);
       } catch (RuntimeException e) {
+        // Nothing may outlive an instance that did not start: not its program, not its display.
+        if (application != null) application.close();
         String id = setup.spec().instanceId();
         context.getLog().error("Instance {} could not start: {}", id, e.getMessage(), e);
         owner.tell(new Failed(id, "the instance could not start: " + e.getMessage()));
@@ -132,13 +136,13 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     });
   }
 
-  private InstanceRuntime(ActorContext<Command> context, Setup setup, ActorRef<Event> owner) {
+  private InstanceRuntime(ActorContext<Command> context, Setup setup, ActorRef<Event> owner, FrameSource application) {
     super(context);
     this.setup = setup;
     this.spec = setup.spec();
     this.id = spec.instanceId();
     this.owner = owner;
-    this.application = startApplication(spec, setup.xvfb());
+    this.application = application;
     if (application instanceof X11Application x11) {
       ActorRef<Command> self = context.getSelf();
       x11.exited().thenAccept(status -> self.tell(new ProgramExited(status)));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.streamstack.media.encoder.EncoderPreference;
+import org.streamstack.media.ice.TestPorts;
 import org.streamstack.media.node.MediaNode;
 import org.streamstack.media.video.VideoCodec;
 import org.streamstack.media.x11.X11Connection;
@@ -39,11 +40,13 @@ class X11InstanceTest {
 
   @BeforeAll
   static void startNode() {
+    // ice4j's settings are fixed once per JVM: the same as the other node tests in this JVM.
     media = MediaNode.start(ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = 0
         streamstack.media.ice.bind-addresses = ["127.0.0.1"]
+        streamstack.media.ice.consent-check-interval = %dms
         streamstack.media.node.nats-url = ""
-        """));
+        """.formatted(TestPorts.loopback().consentCheckInterval().toMillis())));
   }
 
   @AfterAll
