@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * time); the X server answers a local client within microseconds.
  *
  * <p>We select no events, so what arrives is replies and errors. XTestFakeInput has no reply: an
- * error it causes arrives later and is logged when the next reply is read.
+ * error it causes arrives later and is logged and counted when the next reply is read. So that
+ * errors never pile up unread, a round trip follows every {@link #ROUND_TRIP_EVERY} requests
+ * without a reply.
  */
 public final class X11Connection implements AutoCloseable {
 
@@ -30,6 +32,11 @@ public final class X11Connection implements AutoCloseable {
   private final X11Codec.SetupAccepted setup;
   private final int xtestOpcode;
   private int sequence;
+  private int sinceLastReply;
+  private long errors;
+
+  /** Requests without a reply after which we read what the server has sent. */
+  static final int ROUND_TRIP_EVERY = 512;
 
   private X11Connection(SocketChannel channel, int display, X11Codec.SetupAccepted setup) throws IOException {
     this.channel = channel;
@@ -95,14 +102,22 @@ public final class X11Connection implements AutoCloseable {
     queryPointer(); // a round trip: an error (BadAccess) would show up in the log before we go on
   }
 
+  /** Errors the server reported on requests that have no reply (fake input, host changes). */
+  public synchronized long errors() {
+    return errors;
+  }
+
   private void send(byte[] request) throws IOException {
     write(channel, request);
     sequence = (sequence + 1) & 0xFFFF;
+    if (++sinceLastReply >= ROUND_TRIP_EVERY) queryPointer();
   }
 
   /** Sends a request that has a reply and returns the whole reply; errors on earlier requests are logged. */
   private ByteBuffer request(byte[] request) throws IOException {
-    send(request);
+    write(channel, request);
+    sequence = (sequence + 1) & 0xFFFF;
+    sinceLastReply = 0;
     int expected = sequence;
     while (true) {
       ByteBuffer head = read(channel, X11Codec.HEADER).flip();
@@ -110,6 +125,7 @@ public final class X11Connection implements AutoCloseable {
         case ERROR -> {
           X11Codec.X11Error error = X11Codec.parseError(head);
           if (error.sequence() == expected) throw new IOException("display :" + display + ": " + error);
+          errors++;
           LOG.warn("Display :{} reports an error on an earlier request: {}", display, error);
         }
         case EVENT -> LOG.debug("Display :{} sent an event of type {} we did not ask for", display, head.get(0));

@@ -58,6 +58,32 @@ class VirtualDisplayTest {
   }
 
   @Test
+  void everyButtonAndKeyWeSendIsOneTheDisplayHas() throws IOException {
+    X11Connection connection = display.connection();
+    long before = connection.errors();
+    for (int button = 1; button <= 7; button++) {
+      connection.button(button, true);
+      connection.button(button, false);
+    }
+    for (int keycode : new int[] {8, 38, 255}) {
+      connection.key(keycode, true);
+      connection.key(keycode, false);
+    }
+    connection.queryPointer(); // a round trip: errors on the requests above have arrived
+    assertEquals(before, connection.errors(), "errors on buttons 1-7 or keycodes 8-255");
+    connection.button(0, true); // no button 0: the server reports BadValue
+    connection.queryPointer();
+    assertEquals(before + 1, connection.errors(), "an error is seen and counted");
+  }
+
+  @Test
+  void manyInputsWithoutARoundTripKeepTheConnectionRead() throws IOException {
+    X11Connection connection = display.connection();
+    for (int i = 0; i < 3 * X11Connection.ROUND_TRIP_EVERY; i++) connection.movePointer(i % 640, 5);
+    assertEquals((3 * X11Connection.ROUND_TRIP_EVERY - 1) % 640, connection.queryPointer().rootX());
+  }
+
+  @Test
   void linuxKeyCodesPlusEightAreTheDisplaysKeycodes() throws Exception {
     // The X server's default (evdev) keymap, read by xmodmap from the display with its cookie.
     ProcessBuilder builder = new ProcessBuilder("xmodmap", "-pk").redirectErrorStream(true);
