@@ -40,17 +40,18 @@ import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
  * One instance on this media node: its application (the built-in synthetic one, or an X11 program
- * on a display of its own, captured and driven through XTEST) and, when it
- * streams, its signalling socket to the gateway and the peer of its connected client. It answers
- * the client's discover, offers once it has the client's settings (a new client replaces the
- * connected one), and feeds its frames to the encoder of a codec while a peer uses that codec.
- * Encoders open on first use and close when the instance stops.
+ * on a display of its own, captured and driven through XTEST) and, when it streams, its
+ * signalling socket to the gateway and the peer of its connected client. It answers the client's
+ * discover, offers once it has the client's settings (a new client replaces the connected one),
+ * and feeds its frames to the encoder of a codec while a peer uses that codec. Encoders open on
+ * first use and close when the instance stops.
  *
  * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
  * ClientLeft} when its client goes away, {@link Ended} when stopped as asked, {@link Failed} when
  * it cannot go on. An X11 program's exit ends the instance: {@link Ended} when it exits with status
- * 0, {@link Failed} otherwise, the status in the reason. The gateway refusing its socket (4xx) means its session is over or its
- * credential is wrong: nothing could ever stream it again, so it reports {@link Failed} and stops.
+ * 0, {@link Failed} otherwise, the status in the reason. The gateway refusing its socket (4xx)
+ * means its session is over or its credential is wrong: nothing could ever stream it again, so it
+ * reports {@link Failed} and stops.
  */
 public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Command> {
 

@@ -102,7 +102,8 @@ public record InstanceSpec(String instanceId, String sessionId, String socketUrl
       case X11 -> {
         return true;
       }
-      case "" -> throw new InvalidLaunchException("application.source is missing; this media node runs synthetic or x11");
+      case "" -> throw new InvalidLaunchException(
+          "application.source is missing; this media node runs synthetic or x11");
       default -> throw new InvalidLaunchException(
           "application.source '" + source + "' is unknown; this media node runs synthetic or x11");
     }

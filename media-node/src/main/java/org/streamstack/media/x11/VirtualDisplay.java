@@ -84,7 +84,8 @@ public final class VirtualDisplay implements AutoCloseable {
         connection.close();
         throw e;
       }
-      LOG.info("Display :{} started: Xvfb {}x{} (pid {}), cookie in {}", number, width, height, server.pid(), authority);
+      LOG.info("Display :{} started: Xvfb {}x{} (pid {}), cookie in {}", number, width, height, server.pid(),
+          authority);
       return new VirtualDisplay(server, number, authority, cookie, connection, width, height);
     } catch (IOException | RuntimeException e) {
       stop(server);
@@ -94,9 +95,12 @@ public final class VirtualDisplay implements AutoCloseable {
   }
 
   private static int readDisplayNumber(Process server) throws IOException {
+    // The pipe stays open after the line: Xvfb writes nothing more to it, and a closed pipe would
+    // kill it with SIGPIPE if it ever did.
+    BufferedReader reader = new BufferedReader(
+        new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
     CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(server.getInputStream(),
-          StandardCharsets.US_ASCII))) {
+      try {
         return reader.readLine();
       } catch (IOException e) {
         return null;

@@ -10,7 +10,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_POINT;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
@@ -37,7 +37,8 @@ import org.streamstack.media.video.VideoFrame;
  * Grabs a display's screen through FFmpeg's {@code x11grab} input (libavdevice over XCB, with
  * MIT-SHM when the X server is local: the X server writes the picture into shared memory, and
  * nothing copies it before the colour conversion) and converts it with swscale from the server's
- * 32-bit BGRx straight into the I420 planes of a new {@link VideoFrame}, the only copy.
+ * 32-bit BGRx straight into the I420 planes of a new {@link VideoFrame}, the only copy. Chroma is
+ * averaged over each 2x2 block (bilinear), not picked from one pixel: coloured text keeps its edges.
  *
  * <p>The caller paces it: one {@link #grab} per tick of its clock, and only while someone watches.
  * x11grab's own pacing is set far above any stream's rate ({@code framerate} 1000), so a grab
@@ -95,7 +96,7 @@ public final class X11Capture implements AutoCloseable {
           + ", not " + width + "x" + height);
     }
     SwsContext converter = sws_getContext(width, height, parameters.format(), width, height, AV_PIX_FMT_YUV420P,
-        SWS_POINT, null, null, (DoublePointer) null);
+        SWS_BILINEAR, null, null, (DoublePointer) null);
     if (converter == null) {
       avformat_close_input(input);
       throw new IOException("swscale cannot convert pixel format " + parameters.format() + " to I420");

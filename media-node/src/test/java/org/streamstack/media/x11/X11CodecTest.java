@@ -60,7 +60,8 @@ class X11CodecTest {
 
   @Test
   void setupReplyWithUnknownStatusIsRejected() {
-    assertThrows(IllegalArgumentException.class, () -> X11Codec.parseSetupReply(ByteBuffer.wrap(new byte[40]).put(0, (byte) 7)));
+    ByteBuffer reply = ByteBuffer.wrap(new byte[40]).put(0, (byte) 7);
+    assertThrows(IllegalArgumentException.class, () -> X11Codec.parseSetupReply(reply));
   }
 
   @Test
