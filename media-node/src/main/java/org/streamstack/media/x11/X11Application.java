@@ -31,7 +31,6 @@ public final class X11Application implements FrameSource {
   private final X11Input input;
   private final CompletableFuture<Integer> exited;
   private final AtomicBoolean grabFailureLogged = new AtomicBoolean();
-  private volatile boolean closing;
 
   private X11Application(String instanceId, VirtualDisplay display, Process program, X11Capture capture) {
     this.instanceId = instanceId;
@@ -95,11 +94,6 @@ public final class X11Application implements FrameSource {
     return exited;
   }
 
-  /** Whether {@link #close} stopped the program (its exit is then no news). */
-  public boolean closing() {
-    return closing;
-  }
-
   public VirtualDisplay display() {
     return display;
   }
@@ -125,7 +119,6 @@ public final class X11Application implements FrameSource {
   /** Stops the program (and what it started), then the grabber and the display. */
   @Override
   public void close() {
-    closing = true;
     stop(program);
     if (capture != null) capture.close();
     display.close();
