@@ -130,7 +130,12 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
         // Nothing may outlive an instance that did not start: not its program, not its display.
         if (application != null) application.close();
         String id = setup.spec().instanceId();
-        context.getLog().error("Instance {} could not start: {}", id, e.getMessage(), e);
+        if (e instanceof UncheckedIOException) {
+          // A program or display that cannot start is the operator's to fix, not a bug: no stack trace.
+          context.getLog().error("Instance {} could not start: {}", id, e.getMessage());
+        } else {
+          context.getLog().error("Instance {} could not start: {}", id, e.getMessage(), e);
+        }
         owner.tell(new Failed(id, "the instance could not start: " + e.getMessage()));
         return Behaviors.stopped();
       }

@@ -139,6 +139,29 @@ class X11ApplicationTest {
   }
 
   @Test
+  void twoApplicationsNeverSeeEachOthersInputOrPicture() throws Exception {
+    VideoFrame xlogoScreen = drawnFrame();
+    // The other program draws nothing: its screen stays Xvfb's black root window.
+    try (X11Application other = X11Application.start("other-test",
+        new X11Program(List.of("sleep", "30"), null, Map.of()), "Xvfb", WIDTH, HEIGHT, true)) {
+      assertTrue(other.display().number() != xlogo.display().number());
+      X11Connection otherDisplay = other.display().connection();
+      otherDisplay.movePointer(5, 6);
+      xlogo.apply(new ControlMessage.MouseMove(300, 200, 0, 0));
+      xlogo.apply(new ControlMessage.MouseButton(1, true));
+      X11Codec.PointerReply untouched = otherDisplay.queryPointer();
+      assertEquals(5, untouched.rootX());
+      assertEquals(6, untouched.rootY());
+      assertEquals(0, untouched.buttonMask() & 0x100, "the other display's button stays up");
+      assertEquals(300, xlogo.display().connection().queryPointer().rootX());
+      xlogo.apply(new ControlMessage.MouseButton(1, false));
+      VideoFrame otherScreen = other.render(0, System.currentTimeMillis());
+      assertTrue(brightest(otherScreen) < 40, "xlogo's picture is not on the other display");
+      assertTrue(brightest(xlogoScreen) > 200);
+    }
+  }
+
+  @Test
   void theProgramsExitStatusIsReportedAndItsDisplayStops() throws Exception {
     X11Application shell = X11Application.start("exit-test",
         new X11Program(List.of("sh", "-c", "test \"$DISPLAY\" != \"\" && test -r \"$XAUTHORITY\" && exit 3"),
