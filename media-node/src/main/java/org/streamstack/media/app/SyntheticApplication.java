@@ -25,7 +25,7 @@ import org.streamstack.protocol.control.ControlMessage;
  * Everything is row copies and row fills of precomputed lines: about 0.3 ms for a 720p frame, no
  * per-pixel arithmetic per frame.
  */
-public final class SyntheticApplication implements InputSink {
+public final class SyntheticApplication implements FrameSource {
 
   public static final int DEFAULT_WIDTH = 1280;
   public static final int DEFAULT_HEIGHT = 720;
@@ -362,4 +362,8 @@ public final class SyntheticApplication implements InputSink {
           f.dataV().array(), f.dataV().arrayOffset(), f.strideV());
     }
   }
+
+  /** Nothing to free: the picture is Java memory. */
+  @Override
+  public void close() {}
 }

@@ -1,5 +1,7 @@
 package org.streamstack.media.instance;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.streamstack.media.app.FrameClock;
+import org.streamstack.media.app.FrameSource;
 import org.streamstack.media.app.SyntheticApplication;
 import org.streamstack.media.audio.AudioClock;
 import org.streamstack.media.audio.AudioEncoderActor;
@@ -30,21 +33,25 @@ import org.streamstack.media.signaling.SignalingLink;
 import org.streamstack.media.video.BitrateLimits;
 import org.streamstack.media.video.VideoCodec;
 import org.streamstack.media.video.VideoFrame;
+import org.streamstack.media.x11.X11Application;
 import org.streamstack.protocol.control.ControlMessage;
 import org.streamstack.protocol.control.ControlMessages;
 import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
- * One instance on this media node: its application (the built-in synthetic one) and, when it
- * streams, its signalling socket to the gateway and the peer of its connected client. It answers
- * the client's discover, offers once it has the client's settings (a new client replaces the
- * connected one), and feeds its frames to the encoder of a codec while a peer uses that codec.
- * Encoders open on first use and close when the instance stops.
+ * One instance on this media node: its application (the built-in synthetic one, or an X11 program
+ * on a display of its own, captured and driven through XTEST) and, when it streams, its
+ * signalling socket to the gateway and the peer of its connected client. It answers the client's
+ * discover, offers once it has the client's settings (a new client replaces the connected one),
+ * and feeds its frames to the encoder of a codec while a peer uses that codec. Encoders open on
+ * first use and close when the instance stops.
  *
  * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
  * ClientLeft} when its client goes away, {@link Ended} when stopped as asked, {@link Failed} when
- * it cannot go on. The gateway refusing its socket (4xx) means its session is over or its
- * credential is wrong: nothing could ever stream it again, so it reports {@link Failed} and stops.
+ * it cannot go on. An X11 program's exit ends the instance: {@link Ended} when it exits with status
+ * 0, {@link Failed} otherwise, the status in the reason. The gateway refusing its socket (4xx)
+ * means its session is over or its credential is wrong: nothing could ever stream it again, so it
+ * reports {@link Failed} and stops.
  */
 public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Command> {
 
@@ -61,6 +68,8 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   private record FromPeer(Peer.Event event) implements Command {}
 
   private record SignalingRefused(int status) implements Command {}
+
+  private record ProgramExited(int status) implements Command {}
 
   /** What the instance tells its owner. */
   public sealed interface Event {
@@ -81,14 +90,23 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
   /** What the instance runs and what it shares with the rest of the node. */
   public record Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
-      EncoderSelection encoders) {}
+      EncoderSelection encoders, String xvfb) {
+
+    /** The X server of X11 instances: Xvfb from the PATH. */
+    public static final String DEFAULT_XVFB = "Xvfb";
+
+    public Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
+        EncoderSelection encoders) {
+      this(spec, resources, encoderSettings, encoders, DEFAULT_XVFB);
+    }
+  }
 
   private final InstanceSpec spec;
   private final String id;
   private final Setup setup;
   private final ActorRef<Event> owner;
   private final SignalingLink signaling;
-  private final SyntheticApplication application;
+  private final FrameSource application;
   private final Map<VideoCodec, ActorRef<VideoEncoderActor.Command>> encoders = new EnumMap<>(VideoCodec.class);
   private final Map<VideoCodec, AtomicInteger> users = new EnumMap<>(VideoCodec.class);
   private final FrameClock clock;
@@ -104,24 +122,39 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   /** @param owner hears this instance's {@link Event}s */
   public static Behavior<Command> create(Setup setup, ActorRef<Event> owner) {
     return Behaviors.setup(context -> {
+      FrameSource application = null;
       try {
-        return new InstanceRuntime(context, setup, owner);
+        application = startApplication(setup.spec(), setup.xvfb());
+        return new InstanceRuntime(context, setup, owner, application);
       } catch (RuntimeException e) {
+        // Nothing may outlive an instance that did not start: not its program, not its display.
+        if (application != null) application.close();
         String id = setup.spec().instanceId();
-        context.getLog().error("Instance {} could not start: {}", id, e.getMessage(), e);
+        if (e instanceof UncheckedIOException) {
+          // A program or display that cannot start is the operator's to fix, not a bug: no stack trace.
+          context.getLog().error("Instance {} could not start: {}", id, e.getMessage());
+        } else {
+          context.getLog().error("Instance {} could not start: {}", id, e.getMessage(), e);
+        }
         owner.tell(new Failed(id, "the instance could not start: " + e.getMessage()));
         return Behaviors.stopped();
       }
     });
   }
 
-  private InstanceRuntime(ActorContext<Command> context, Setup setup, ActorRef<Event> owner) {
+  private InstanceRuntime(ActorContext<Command> context, Setup setup, ActorRef<Event> owner, FrameSource application) {
     super(context);
     this.setup = setup;
     this.spec = setup.spec();
     this.id = spec.instanceId();
     this.owner = owner;
-    this.application = new SyntheticApplication(spec.width(), spec.height());
+    this.application = application;
+    if (application instanceof X11Application x11) {
+      ActorRef<Command> self = context.getSelf();
+      x11.exited().thenAccept(status -> self.tell(new ProgramExited(status)));
+      // No sound from X11 programs yet: their audio track carries silence.
+      tone.setSilent(true);
+    }
     this.peerEvents = context.messageAdapter(Peer.Event.class, FromPeer::new);
     if (!spec.streaming()) {
       // Nobody can connect: no encoders, no clocks; the application draws only for an encoder.
@@ -129,8 +162,8 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       this.audioEncoder = null;
       this.clock = null;
       this.audioClock = null;
-      context.getLog().info("Instance {}: synthetic application {}x{} at {} fps, not streaming (no instance socket)",
-          id, spec.width(), spec.height(), spec.fps());
+      context.getLog().info("Instance {}: {} {}x{} at {} fps, not streaming (no instance socket)",
+          id, describe(spec), spec.width(), spec.height(), spec.fps());
       owner.tell(new Started(id));
       return;
     }
@@ -153,17 +186,32 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     });
     this.clock = FrameClock.start("app-" + id, spec.fps(), this::onTick);
     this.audioClock = AudioClock.start("app-audio-" + id, this::onAudioTick);
-    context.getLog().info("Instance {}: synthetic application {}x{} at {} fps, sent in {}{}", id, spec.width(),
+    context.getLog().info("Instance {}: {} {}x{} at {} fps, sent in {}{}", id, describe(spec), spec.width(),
         spec.height(), spec.fps(), spec.videoCodecs(), spec.sessionId() == null ? "" : ", for session " + spec.sessionId());
     owner.tell(new Started(id));
   }
 
-  /** On the frame clock's thread: renders one frame and hands it to the encoders in use. */
+  private static FrameSource startApplication(InstanceSpec spec, String xvfb) {
+    if (!spec.x11()) return new SyntheticApplication(spec.width(), spec.height());
+    try {
+      return X11Application.start(spec.instanceId(), spec.program(), xvfb, spec.width(), spec.height(),
+          spec.streaming());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  private static String describe(InstanceSpec spec) {
+    return spec.x11() ? "X11 program " + spec.program().command() : "synthetic application";
+  }
+
+  /** On the frame clock's thread: renders (or grabs) one frame and hands it to the encoders in use. */
   private void onTick(long frameNumber, long captureTimeMillis) {
     VideoFrame frame = null;
     for (Map.Entry<VideoCodec, AtomicInteger> use : users.entrySet()) {
       if (use.getValue().get() == 0) continue;
       if (frame == null) frame = application.render(frameNumber, captureTimeMillis);
+      if (frame == null) return;
       encoders.get(use.getKey()).tell(new VideoEncoderActor.EncodeFrame(frame));
     }
   }
@@ -233,6 +281,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
         .onMessage(GetPeer.class, this::onGetPeer)
         .onMessage(Stop.class, this::onStop)
         .onMessage(SignalingRefused.class, this::onSignalingRefused)
+        .onMessage(ProgramExited.class, this::onProgramExited)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -273,9 +322,11 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   }
 
   /**
-   * What the synthetic application does with its client: input moves its cursor and changes its
-   * colours; out-of-band messages and named-channel data are echoed back unchanged, so that a
-   * client can measure the round trip through the application.
+   * What the application does with its client's messages. Input goes to the application (the
+   * synthetic one moves its cursor and changes its colours; an X11 program gets it through XTEST).
+   * The synthetic application echoes out-of-band messages and named-channel data back unchanged,
+   * so that a client can measure the round trip through it; an X11 program has no channel for them
+   * and they are dropped, logged once.
    */
   private Behavior<Command> onPeerEvent(FromPeer event) {
     Peer.Event peerEvent = event.event();
@@ -285,13 +336,19 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
         peerId = null;
       }
     } else if (peerEvent instanceof Peer.ControlFromClient control && control.peerId().equals(peerId)) {
-      if (control.message() instanceof ControlMessage.OutOfBand outOfBand) {
+      if (control.message() instanceof ControlMessage.OutOfBand outOfBand && spec.x11()) {
+        logDroppedMessages(outOfBand.type());
+      } else if (control.message() instanceof ControlMessage.OutOfBand outOfBand) {
         String data = outOfBand.data() == null ? "null" : outOfBand.data();
         peer.tell(new Peer.SendControl(ControlMessages.toClient(outOfBand.type(), data)));
       } else {
         application.apply(control.message());
       }
     } else if (peerEvent instanceof Peer.ChannelMessage message && message.peerId().equals(peerId)) {
+      if (spec.x11()) {
+        logDroppedMessages("channel " + message.label());
+        return this;
+      }
       peer.tell(new Peer.SendOnChannel(message.label(), message.data(), message.text()));
     } else if (peerEvent instanceof Peer.ClientLeft left) {
       getContext().getLog().info("Instance {}: client of peer {} left: {}", id, left.peerId(), left.reason());
@@ -299,6 +356,29 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       if (left.peerId().equals(peerId)) owner.tell(new ClientLeft(id, left.reason()));
     }
     return this;
+  }
+
+  private boolean droppedMessagesLogged;
+
+  private void logDroppedMessages(String what) {
+    if (droppedMessagesLogged) return;
+    droppedMessagesLogged = true;
+    getContext().getLog().info("Instance {}: the X11 program has no channel for out-of-band messages ({}): "
+        + "they are dropped", id, what);
+  }
+
+  private Behavior<Command> onProgramExited(ProgramExited exited) {
+    if (exited.status() == 0) {
+      String reason = "the program exited with status 0";
+      getContext().getLog().info("Instance {} ends: {}", id, reason);
+      owner.tell(new Ended(id, reason));
+    } else {
+      String reason = "the program exited with status " + exited.status()
+          + (exited.status() > 128 ? " (killed by signal " + (exited.status() - 128) + ")" : "");
+      getContext().getLog().warn("Instance {} fails: {}", id, reason);
+      owner.tell(new Failed(id, reason));
+    }
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onGetPeer(GetPeer query) {
@@ -324,6 +404,8 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     if (clock != null) clock.close();
     if (audioClock != null) audioClock.close();
     if (signaling != null) signaling.close();
+    // After the clock: no grab runs any more when the display goes.
+    application.close();
     return this;
   }
 }

@@ -1,17 +1,22 @@
 package org.streamstack.media.instance;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.streamstack.media.app.LatencyProbe;
 import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.video.VideoCodec;
+import org.streamstack.media.x11.X11Program;
 import org.streamstack.protocol.gateway.Screen;
 import org.streamstack.protocol.nats.LaunchInstance;
 
@@ -24,9 +29,11 @@ import org.streamstack.protocol.nats.LaunchInstance;
  *     runs but nothing streams it
  * @param videoCodecs the codecs the application may be sent in, in the application's order
  * @param encoder the application's encoder preference ({@code auto} leaves it to the node)
+ * @param program the X11 program the instance runs on a display of its own; null: the built-in
+ *     synthetic application
  */
 public record InstanceSpec(String instanceId, String sessionId, String socketUrl, int width, int height, int fps,
-    List<VideoCodec> videoCodecs, EncoderPreference encoder) {
+    List<VideoCodec> videoCodecs, EncoderPreference encoder, X11Program program) {
 
   /** The built-in application. */
   public static final String SYNTHETIC = "synthetic";
@@ -46,7 +53,17 @@ public record InstanceSpec(String instanceId, String sessionId, String socketUrl
   /** A synthetic instance started by hand: every codec, the node's encoder. */
   public static InstanceSpec manual(String instanceId, String socketUrl, int width, int height, int fps) {
     return new InstanceSpec(instanceId, null, socketUrl, width, height, fps, List.of(VideoCodec.values()),
-        EncoderPreference.AUTO);
+        EncoderPreference.AUTO, null);
+  }
+
+  /** This instance with an X11 program instead of the synthetic application. */
+  public InstanceSpec withProgram(X11Program x11Program) {
+    return new InstanceSpec(instanceId, sessionId, socketUrl, width, height, fps, videoCodecs, encoder, x11Program);
+  }
+
+  /** Whether it runs an X11 program (else the synthetic application). */
+  public boolean x11() {
+    return program != null;
   }
 
   /** Whether a signalling socket connects this instance to a client. */
@@ -66,35 +83,77 @@ public record InstanceSpec(String instanceId, String sessionId, String socketUrl
     }
     LaunchInstance.Application application = launch.application();
     if (application == null) throw new InvalidLaunchException("application is missing");
-    checkSource(application.source());
+    boolean x11 = isX11(application.source());
+    X11Program program = x11 ? program(application) : null;
     Screen screen = launch.screen() == null ? defaults : launch.screen().orDefaults(defaults);
-    checkScreen(screen);
+    checkScreen(screen, x11);
     return new InstanceSpec(launch.instanceId(), launch.sessionId(), socketUrl(launch.instanceSocketUrl()),
         screen.width(), screen.height(), screen.fps(), videoCodecs(application.videoCodecs()),
-        encoder(application.encoder()));
+        encoder(application.encoder()), program);
   }
 
-  private static void checkSource(String source) throws InvalidLaunchException {
+  /** Whether the source names an X11 program; false for the synthetic application. */
+  private static boolean isX11(String source) throws InvalidLaunchException {
     String name = source == null ? "" : source.trim().toLowerCase(Locale.ROOT);
     switch (name) {
       case SYNTHETIC -> {
-        // the one kind this node runs
+        return false;
       }
-      case X11 -> throw new InvalidLaunchException(
-          "application.source x11 is not supported by this media node yet; only synthetic is");
-      case "" -> throw new InvalidLaunchException("application.source is missing; this media node runs synthetic");
+      case X11 -> {
+        return true;
+      }
+      case "" -> throw new InvalidLaunchException(
+          "application.source is missing; this media node runs synthetic or x11");
       default -> throw new InvalidLaunchException(
-          "application.source '" + source + "' is unknown; this media node runs synthetic");
+          "application.source '" + source + "' is unknown; this media node runs synthetic or x11");
     }
   }
 
-  private static void checkScreen(Screen screen) throws InvalidLaunchException {
+  /** Environment variable names, as POSIX shells accept them. */
+  private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private static X11Program program(LaunchInstance.Application application) throws InvalidLaunchException {
+    List<String> command = application.command();
+    if (command == null || command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {
+      throw new InvalidLaunchException("application.command must name the X11 program to run (source x11)");
+    }
+    for (String argument : command) {
+      if (argument == null) throw new InvalidLaunchException("application.command must not hold null arguments");
+    }
+    Path directory = null;
+    String workingDirectory = application.workingDirectory();
+    if (workingDirectory != null && !workingDirectory.isBlank()) {
+      directory = Path.of(workingDirectory);
+      if (!directory.isAbsolute() || !Files.isDirectory(directory)) {
+        throw new InvalidLaunchException("application.workingDirectory '" + workingDirectory
+            + "' is not an absolute path to a directory on this media node");
+      }
+    }
+    Map<String, String> environment = new LinkedHashMap<>();
+    if (application.environment() != null) {
+      for (Map.Entry<String, String> variable : application.environment().entrySet()) {
+        String name = variable.getKey();
+        if (name == null || !ENVIRONMENT_NAME.matcher(name).matches()) {
+          throw new InvalidLaunchException("application.environment: '" + name + "' is not a variable name");
+        }
+        if (name.equals("DISPLAY") || name.equals("XAUTHORITY")) {
+          throw new InvalidLaunchException("application.environment must not set " + name
+              + ": the instance gets a display of its own");
+        }
+        environment.put(name, variable.getValue() == null ? "" : variable.getValue());
+      }
+    }
+    return new X11Program(command, directory, environment);
+  }
+
+  private static void checkScreen(Screen screen, boolean x11) throws InvalidLaunchException {
     String problem = screen.problem();
     if (problem != null) throw new InvalidLaunchException(problem);
     if (screen.width() % 2 != 0 || screen.height() % 2 != 0) {
       throw new InvalidLaunchException("screen.width and screen.height must be even (pictures are encoded 4:2:0): "
           + screen.width() + "x" + screen.height());
     }
+    if (x11) return;
     // The synthetic application draws its latency probe in the top rows: it needs that much room.
     int narrowest = 8 * LatencyProbe.CELL_SIZE;
     if (screen.width() < narrowest) {

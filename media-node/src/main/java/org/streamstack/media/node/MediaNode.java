@@ -168,6 +168,12 @@ public final class MediaNode implements AutoCloseable {
         "instance-" + instanceId, Props.empty());
   }
 
+  /** Starts an instance as AMS would launch it; its owner hears its events. */
+  public ActorRef<InstanceRuntime.Command> startInstance(InstanceSpec spec, ActorRef<InstanceRuntime.Event> owner) {
+    return system.systemActorOf(InstanceRuntime.create(runtimeSetup(spec), owner), "instance-" + spec.instanceId(),
+        Props.empty());
+  }
+
   /** This node's name on the bus (also when it has no bus). */
   public String nodeId() {
     return nodeId;

@@ -170,6 +170,22 @@ class NodeAgentTest {
   }
 
   @Test
+  void anX11ProgramsExitIsReportedWithItsStatus() {
+    String failing = nextInstanceId();
+    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(new LaunchInstance(failing, null, REGION,
+        new LaunchInstance.Application("shell", 1, "x11", List.of("sh", "-c", "sleep 0.2; exit 7"), "/",
+            Map.of("LANG", "C"), List.of("h264"), "cpu"), new Screen(320, 240, 30, null), null))).ok());
+    awaitEvent(failing, InstanceEvent.Kind.RUNNING);
+    InstanceEvent failed = awaitEvent(failing, InstanceEvent.Kind.FAILED);
+    assertEquals("the program exited with status 7", failed.message());
+    String ending = nextInstanceId();
+    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(new LaunchInstance(ending, null, REGION,
+        new LaunchInstance.Application("true", 1, "x11", List.of("true"), null, null, null, null), null, null))).ok());
+    assertEquals("the program exited with status 0", awaitEvent(ending, InstanceEvent.Kind.ENDED).message());
+    nextHeartbeat(beat -> !beat.instances().contains(failing) && !beat.instances().contains(ending));
+  }
+
+  @Test
   void requestsThatCannotBeUsedAreRefusedAndTheNodeCarriesOn() {
     Ack x11 = request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(nextInstanceId(), null, "x11", null, null)));
     assertEquals(400, x11.code());

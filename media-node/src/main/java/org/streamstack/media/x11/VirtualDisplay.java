@@ -1,0 +1,189 @@
+package org.streamstack.media.x11;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Xvfb X server of its own for one instance: {@code Xvfb -displayfd 1 -screen 0 WxHx24
+ * -nolisten tcp -auth <file>}. Xvfb picks the first free display number itself and takes it with
+ * its lock file ({@code /tmp/.X<n>-lock}), so two instances, or an instance and any other X server
+ * on the machine, never share a display; it writes the number on {@code -displayfd} once it
+ * accepts connections, which is when this class returns.
+ *
+ * <p>Only clients with the display's fresh MIT-MAGIC-COOKIE-1 may connect: the program of the
+ * instance (given {@link #xauthorityFile()}), and this node through an {@link X11Connection} that
+ * then lets the node's own user in without a cookie ({@code si:localuser}), because FFmpeg's X11
+ * grabber finds cookies only through the process-wide {@code XAUTHORITY}. Other local users stay
+ * out.
+ */
+public final class VirtualDisplay implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VirtualDisplay.class);
+  private static final long START_TIMEOUT_SECONDS = 10;
+
+  private final Process server;
+  private final int number;
+  private final Path authorityFile;
+  private final byte[] cookie;
+  private final X11Connection connection;
+  private final int width;
+  private final int height;
+
+  private VirtualDisplay(Process server, int number, Path authorityFile, byte[] cookie, X11Connection connection,
+      int width, int height) {
+    this.server = server;
+    this.number = number;
+    this.authorityFile = authorityFile;
+    this.cookie = cookie;
+    this.connection = connection;
+    this.width = width;
+    this.height = height;
+  }
+
+  /**
+   * Starts an X server of {@code width x height} pixels, 24-bit colour, and connects to it.
+   *
+   * @throws IOException when Xvfb is missing, does not start in time, or refuses us
+   */
+  public static VirtualDisplay start(String xvfb, int width, int height) throws IOException {
+    byte[] cookie = XAuthority.newCookie();
+    Path authority = Files.createTempFile("streamstack-xauth-", "",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    // Xvfb loads every cookie of the file whatever its display number; the right number is written
+    // once Xvfb says which display it took, for the program's libXau.
+    Files.write(authority, XAuthority.entry(0, cookie));
+    List<String> command = new ArrayList<>(List.of(xvfb, "-displayfd", "1", "-screen", "0",
+        width + "x" + height + "x24", "-nolisten", "tcp", "-auth", authority.toString()));
+    Process server;
+    try {
+      server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      Files.deleteIfExists(authority);
+      throw new IOException("cannot run " + xvfb + " (Debian package xvfb): " + e.getMessage(), e);
+    }
+    try {
+      int number = readDisplayNumber(server);
+      Files.write(authority, XAuthority.entry(number, cookie));
+      X11Connection connection = X11Connection.open(number, cookie);
+      try {
+        connection.allowLocalUser(System.getProperty("user.name"));
+      } catch (IOException e) {
+        connection.close();
+        throw e;
+      }
+      LOG.info("Display :{} started: Xvfb {}x{} (pid {}), cookie in {}", number, width, height, server.pid(),
+          authority);
+      return new VirtualDisplay(server, number, authority, cookie, connection, width, height);
+    } catch (IOException | RuntimeException e) {
+      stop(server);
+      Files.deleteIfExists(authority);
+      throw e;
+    }
+  }
+
+  private static int readDisplayNumber(Process server) throws IOException {
+    // The pipe stays open after the line: Xvfb writes nothing more to it, and a closed pipe would
+    // kill it with SIGPIPE if it ever did.
+    BufferedReader reader = new BufferedReader(
+        new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
+    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+      try {
+        return reader.readLine();
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    String text;
+    try {
+      text = line.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IOException("Xvfb did not report a display within " + START_TIMEOUT_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while Xvfb started");
+    } catch (ExecutionException e) {
+      throw new IOException("reading Xvfb's display number: " + e.getCause().getMessage());
+    }
+    if (text == null || !text.trim().matches("\\d{1,5}")) {
+      String exit = server.isAlive() ? "" : " (it exited with status " + server.exitValue() + ")";
+      throw new IOException("Xvfb did not start" + exit + "; it wrote '" + text + "' for its display number");
+    }
+    return Integer.parseInt(text.trim());
+  }
+
+  /** The display number {@code n} of {@code :n}. */
+  public int number() {
+    return number;
+  }
+
+  /** The value of {@code DISPLAY} for programs on it. */
+  public String name() {
+    return ":" + number;
+  }
+
+  /** The authority file holding the display's cookie: the program's {@code XAUTHORITY}. */
+  public Path xauthorityFile() {
+    return authorityFile;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  /** The node's connection to the display: input goes through it. */
+  public X11Connection connection() {
+    return connection;
+  }
+
+  /** Whether the X server still runs. */
+  public boolean alive() {
+    return server.isAlive();
+  }
+
+  /** Stops the X server (its clients lose their connection) and deletes the cookie. */
+  @Override
+  public void close() {
+    connection.close();
+    stop(server);
+    try {
+      Files.deleteIfExists(authorityFile);
+    } catch (IOException e) {
+      LOG.warn("Display :{}: could not delete its authority file {}: {}", number, authorityFile, e.getMessage());
+    }
+    LOG.info("Display :{} stopped", number);
+  }
+
+  static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(3, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(3, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  byte[] cookie() {
+    return cookie.clone();
+  }
+}

@@ -1,0 +1,140 @@
+package org.streamstack.media.x11;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.streamstack.media.app.FrameSource;
+import org.streamstack.media.video.VideoFrame;
+import org.streamstack.protocol.control.ControlMessage;
+
+/**
+ * An X11 program as an instance's application: its own {@link VirtualDisplay} of the stream's
+ * size, the program started on it, its screen grabbed by {@link X11Capture} and the client's
+ * input injected by {@link X11Input}. What the program writes on stdout and stderr goes to the
+ * node's log, a line at a time. {@link #exited} completes with its exit status when it ends (the
+ * instance ends with it); {@link #close} stops the program and then its display.
+ */
+public final class X11Application implements FrameSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(X11Application.class);
+
+  private final String instanceId;
+  private final VirtualDisplay display;
+  private final Process program;
+  private final X11Capture capture;
+  private final X11Input input;
+  private final CompletableFuture<Integer> exited;
+  private final AtomicBoolean grabFailureLogged = new AtomicBoolean();
+
+  private X11Application(String instanceId, VirtualDisplay display, Process program, X11Capture capture) {
+    this.instanceId = instanceId;
+    this.display = display;
+    this.program = program;
+    this.capture = capture;
+    this.input = new X11Input(instanceId, display.connection(), display.width(), display.height());
+    this.exited = program.onExit().thenApply(Process::exitValue);
+  }
+
+  /**
+   * Starts a display of {@code width x height}, the program on it and, when {@code capture}, the
+   * grabber of its screen.
+   *
+   * @param xvfb the X server to run ({@code Xvfb}, found on the PATH)
+   * @throws IOException when the display, the program or the grabber cannot start; nothing is left running
+   */
+  public static X11Application start(String instanceId, X11Program program, String xvfb, int width, int height,
+      boolean capture) throws IOException {
+    VirtualDisplay display = VirtualDisplay.start(xvfb, width, height);
+    Process process = null;
+    try {
+      ProcessBuilder builder = new ProcessBuilder(program.command()).redirectErrorStream(true);
+      if (program.workingDirectory() != null) builder.directory(program.workingDirectory().toFile());
+      builder.environment().putAll(program.environment());
+      builder.environment().put("DISPLAY", display.name());
+      builder.environment().put("XAUTHORITY", display.xauthorityFile().toString());
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        throw new IOException("cannot run " + program.command().get(0) + ": " + e.getMessage(), e);
+      }
+      relayOutput(instanceId, process);
+      X11Capture grabber = capture ? X11Capture.open(display.name(), width, height) : null;
+      LOG.info("Instance {}: program {} (pid {}) runs on display {} {}x{}", instanceId, program.command(),
+          process.pid(), display.name(), width, height);
+      return new X11Application(instanceId, display, process, grabber);
+    } catch (IOException | RuntimeException e) {
+      if (process != null) stop(process);
+      display.close();
+      throw e;
+    }
+  }
+
+  private static void relayOutput(String instanceId, Process process) {
+    Thread relay = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) LOG.info("Instance {} program: {}", instanceId, line);
+      } catch (IOException e) {
+        // the program ended and its pipe closed
+      }
+    }, "x11-output-" + instanceId);
+    relay.setDaemon(true);
+    relay.start();
+  }
+
+  /** Completes with the program's exit status when it ends, whoever ended it. */
+  public CompletableFuture<Integer> exited() {
+    return exited;
+  }
+
+  public VirtualDisplay display() {
+    return display;
+  }
+
+  @Override
+  public VideoFrame render(long frameNumber, long captureTimeMillis) {
+    if (capture == null) return null;
+    try {
+      return capture.grab(frameNumber, captureTimeMillis);
+    } catch (IOException e) {
+      if (grabFailureLogged.compareAndSet(false, true)) {
+        LOG.warn("Instance {}: no picture from display {} any more: {}", instanceId, display.name(), e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  @Override
+  public void apply(ControlMessage message) {
+    input.apply(message);
+  }
+
+  /** Stops the program (and what it started), then the grabber and the display. */
+  @Override
+  public void close() {
+    stop(program);
+    if (capture != null) capture.close();
+    display.close();
+  }
+
+  private static void stop(Process process) {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(3, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
