@@ -20,6 +20,7 @@ import org.streamstack.media.app.FrameSource;
 import org.streamstack.media.app.SyntheticApplication;
 import org.streamstack.media.audio.AudioClock;
 import org.streamstack.media.audio.AudioEncoderActor;
+import org.streamstack.media.audio.AudioFrame;
 import org.streamstack.media.audio.OpusEncoder;
 import org.streamstack.media.audio.ToneGenerator;
 import org.streamstack.media.encoder.EncoderSettings;
@@ -40,7 +41,8 @@ import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
  * One instance on this media node: its application (the built-in synthetic one, or an X11 program
- * on a display of its own, captured and driven through XTEST) and, when it streams, its
+ * on a display of its own, captured and driven through XTEST, its sound from a PulseAudio sink of
+ * its own) and, when it streams, its
  * signalling socket to the gateway and the peer of its connected client. It answers the client's
  * discover, offers once it has the client's settings (a new client replaces the connected one),
  * and feeds its frames to the encoder of a codec while a peer uses that codec. Encoders open on
@@ -152,8 +154,6 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     if (application instanceof X11Application x11) {
       ActorRef<Command> self = context.getSelf();
       x11.exited().thenAccept(status -> self.tell(new ProgramExited(status)));
-      // No sound from X11 programs yet: their audio track carries silence.
-      tone.setSilent(true);
     }
     this.peerEvents = context.messageAdapter(Peer.Event.class, FromPeer::new);
     if (!spec.streaming()) {
@@ -216,10 +216,17 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     }
   }
 
-  /** On the audio clock's thread: the application's 440 Hz tone, 20 ms at a time, while someone listens. */
+  /**
+   * On the audio clock's thread: 20 ms of the application's sound (the synthetic one's 440 Hz tone,
+   * an X11 program's captured sound) to the encoder while someone listens. An X11 program's capture
+   * is taken on every tick, listened to or not, so that no old sound waits for the next listener.
+   */
   private void onAudioTick(long frameNumber, long captureTimeMillis) {
+    AudioFrame frame = null;
+    if (application instanceof X11Application x11) frame = x11.sound(frameNumber, captureTimeMillis);
     if (listeners.get() == 0) return;
-    audioEncoder.tell(new AudioEncoderActor.EncodeFrame(tone.next(frameNumber, captureTimeMillis)));
+    if (frame == null) frame = tone.next(frameNumber, captureTimeMillis);
+    audioEncoder.tell(new AudioEncoderActor.EncodeFrame(frame));
   }
 
   private final AudioSource audio = new AudioSource() {

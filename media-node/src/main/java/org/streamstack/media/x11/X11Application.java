@@ -4,19 +4,25 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.media.app.FrameSource;
+import org.streamstack.media.audio.AudioFrame;
+import org.streamstack.media.sound.PulseAudioServer;
+import org.streamstack.media.sound.SoundCapture;
 import org.streamstack.media.video.VideoFrame;
 import org.streamstack.protocol.control.ControlMessage;
 
 /**
  * An X11 program as an instance's application: its own {@link VirtualDisplay} of the stream's
  * size, the program started on it, its screen grabbed by {@link X11Capture} and the client's
- * input injected by {@link X11Input}. What the program writes on stdout and stderr goes to the
+ * input injected by {@link X11Input}. Its sound goes to a {@link PulseAudioServer} of its own (the
+ * program gets {@code PULSE_SERVER}), recorded by a {@link SoundCapture} when captured; a node
+ * without PulseAudio runs the program without sound, said once in the log. What the program writes on stdout and stderr goes to the
  * node's log, a line at a time. {@link #exited} completes with its exit status when it ends (the
  * instance ends with it); {@link #close} stops the program and then its display.
  */
@@ -29,14 +35,19 @@ public final class X11Application implements FrameSource {
   private final Process program;
   private final X11Capture capture;
   private final X11Input input;
+  private final PulseAudioServer soundServer;
+  private final SoundCapture soundCapture;
   private final CompletableFuture<Integer> exited;
   private final AtomicBoolean grabFailureLogged = new AtomicBoolean();
 
-  private X11Application(String instanceId, VirtualDisplay display, Process program, X11Capture capture) {
+  private X11Application(String instanceId, VirtualDisplay display, Process program, X11Capture capture,
+      PulseAudioServer soundServer, SoundCapture soundCapture) {
     this.instanceId = instanceId;
     this.display = display;
     this.program = program;
     this.capture = capture;
+    this.soundServer = soundServer;
+    this.soundCapture = soundCapture;
     this.input = new X11Input(instanceId, display.connection(), display.width(), display.height());
     this.exited = program.onExit().thenApply(Process::exitValue);
   }
@@ -50,14 +61,32 @@ public final class X11Application implements FrameSource {
    */
   public static X11Application start(String instanceId, X11Program program, String xvfb, int width, int height,
       boolean capture) throws IOException {
+    return start(instanceId, program, xvfb, PulseAudioServer.DEFAULT_BINARY, width, height, capture);
+  }
+
+  /**
+   * As {@link #start(String, X11Program, String, int, int, boolean)}, with its sound server
+   * {@code pulseaudio} (the daemon to run; one that cannot start means no sound, not no instance).
+   */
+  public static X11Application start(String instanceId, X11Program program, String xvfb, String pulseaudio,
+      int width, int height, boolean capture) throws IOException {
     VirtualDisplay display = VirtualDisplay.start(xvfb, width, height);
     Process process = null;
+    PulseAudioServer soundServer = null;
+    SoundCapture soundCapture = null;
     try {
+      soundServer = startSoundServer(instanceId, pulseaudio);
       ProcessBuilder builder = new ProcessBuilder(program.command()).redirectErrorStream(true);
       if (program.workingDirectory() != null) builder.directory(program.workingDirectory().toFile());
       builder.environment().putAll(program.environment());
       builder.environment().put("DISPLAY", display.name());
       builder.environment().put("XAUTHORITY", display.xauthorityFile().toString());
+      if (soundServer != null) {
+        builder.environment().putAll(soundServer.clientEnvironment());
+      } else {
+        // Not the node user's own sound server either: no sound at all.
+        builder.environment().put("PULSE_SERVER", "none");
+      }
       try {
         process = builder.start();
       } catch (IOException e) {
@@ -65,13 +94,28 @@ public final class X11Application implements FrameSource {
       }
       relayOutput(instanceId, process);
       X11Capture grabber = capture ? X11Capture.open(display.name(), width, height) : null;
-      LOG.info("Instance {}: program {} (pid {}) runs on display {} {}x{}", instanceId, program.command(),
-          process.pid(), display.name(), width, height);
-      return new X11Application(instanceId, display, process, grabber);
+      if (capture && soundServer != null) {
+        soundCapture = SoundCapture.start(instanceId, soundServer, SoundCapture.DEFAULT_BINARY);
+      }
+      LOG.info("Instance {}: program {} (pid {}) runs on display {} {}x{}{}", instanceId, program.command(),
+          process.pid(), display.name(), width, height, soundServer == null ? ", without sound" : "");
+      return new X11Application(instanceId, display, process, grabber, soundServer, soundCapture);
     } catch (IOException | RuntimeException e) {
       if (process != null) stop(process);
+      if (soundCapture != null) soundCapture.close();
+      if (soundServer != null) soundServer.close();
       display.close();
       throw e;
+    }
+  }
+
+  private static PulseAudioServer startSoundServer(String instanceId, String pulseaudio) {
+    try {
+      return PulseAudioServer.start(instanceId, pulseaudio);
+    } catch (IOException e) {
+      LOG.warn("Instance {}: the program runs without sound, its audio track carries silence: {}",
+          instanceId, e.getMessage());
+      return null;
     }
   }
 
@@ -111,16 +155,37 @@ public final class X11Application implements FrameSource {
     }
   }
 
+  /**
+   * The next 20 ms of the program's sound, at the audio clock's slot: what it played, or silence
+   * when it played nothing, has no sound server or is not captured.
+   */
+  public AudioFrame sound(long frameNumber, long captureTimeMillis) {
+    if (soundCapture == null) return AudioFrame.silence(captureTimeMillis, frameNumber);
+    return soundCapture.next(frameNumber, captureTimeMillis);
+  }
+
+  /** Its sound server, if it has one. */
+  public Optional<PulseAudioServer> soundServer() {
+    return Optional.ofNullable(soundServer);
+  }
+
+  /** The recorder of its sound, if captured. */
+  public Optional<SoundCapture> soundCapture() {
+    return Optional.ofNullable(soundCapture);
+  }
+
   @Override
   public void apply(ControlMessage message) {
     input.apply(message);
   }
 
-  /** Stops the program (and what it started), then the grabber and the display. */
+  /** Stops the program (and what it started), then the grabbers, the sound server and the display. */
   @Override
   public void close() {
     stop(program);
     if (capture != null) capture.close();
+    if (soundCapture != null) soundCapture.close();
+    if (soundServer != null) soundServer.close();
     display.close();
   }
 
