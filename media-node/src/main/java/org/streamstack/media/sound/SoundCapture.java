@@ -24,6 +24,9 @@ import org.streamstack.media.audio.AudioFrame;
  * dead parec gets silence), so the track keeps its timing whatever the capture does. Both run on
  * the same system clock, so only scheduling jitter separates them: a few blocks of slack absorb it,
  * and beyond {@link #MAX_QUEUED_FRAMES} the oldest block is dropped so that delay never builds up.
+ * A backlog that stays (after a stall of the clock, say, the queue refills as fast as it drains)
+ * is delay too: when {@link #BACKLOG_FRAMES} or more blocks still wait after every tick for
+ * {@link #TRIM_AFTER_TICKS} ticks in a row, one block is dropped.
  */
 public final class SoundCapture implements AutoCloseable {
 
@@ -33,6 +36,11 @@ public final class SoundCapture implements AutoCloseable {
   public static final String DEFAULT_BINARY = "parec";
   /** 80 ms: more queued sound than this is delay, and the oldest goes. */
   public static final int MAX_QUEUED_FRAMES = 4;
+
+  /** Blocks still waiting after a tick that count as a backlog: 40 ms of delay. */
+  public static final int BACKLOG_FRAMES = 2;
+  /** Ticks of lasting backlog (a second) before one block is dropped to shorten it. */
+  public static final int TRIM_AFTER_TICKS = 50;
 
   private static final int FRAME_BYTES = AudioFrame.SAMPLES * 2;
 
@@ -44,6 +52,8 @@ public final class SoundCapture implements AutoCloseable {
   private final AtomicLong droppedFrames = new AtomicLong();
   private final AtomicLong silentFills = new AtomicLong();
   private volatile boolean closing;
+  /** Only the audio clock's thread, in {@link #next}, reads and writes it. */
+  private int backlogTicks;
 
   private SoundCapture(String instanceId, Process recorder) {
     this.instanceId = instanceId;
@@ -69,6 +79,11 @@ public final class SoundCapture implements AutoCloseable {
     } catch (IOException e) {
       throw new IOException("cannot run " + binary + " (Debian package pulseaudio-utils): " + e.getMessage(), e);
     }
+    return reading(instanceId, recorder);
+  }
+
+  /** Reads s16le stereo from a recorder that runs already; {@link #start} with parec in production. */
+  static SoundCapture reading(String instanceId, Process recorder) {
     SoundCapture capture = new SoundCapture(instanceId, recorder);
     capture.relayErrors();
     capture.reader.start();
@@ -136,7 +151,14 @@ public final class SoundCapture implements AutoCloseable {
     short[] samples = captured.poll();
     if (samples == null) {
       silentFills.incrementAndGet();
+      backlogTicks = 0;
       return AudioFrame.silence(captureTimeMillis, frameNumber);
+    }
+    if (captured.size() < BACKLOG_FRAMES) {
+      backlogTicks = 0;
+    } else if (++backlogTicks >= TRIM_AFTER_TICKS) {
+      backlogTicks = 0;
+      if (captured.poll() != null) droppedFrames.incrementAndGet();
     }
     return new AudioFrame(samples, captureTimeMillis, frameNumber);
   }
@@ -146,7 +168,7 @@ public final class SoundCapture implements AutoCloseable {
     return capturedFrames.get();
   }
 
-  /** Blocks dropped because more than {@link #MAX_QUEUED_FRAMES} waited. */
+  /** Blocks dropped to keep delay down: more than {@link #MAX_QUEUED_FRAMES} waited, or a lasting backlog. */
   public long droppedFrames() {
     return droppedFrames.get();
   }
