@@ -41,12 +41,11 @@ import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
  * One instance on this media node: its application (the built-in synthetic one, or an X11 program
- * on a display of its own, captured and driven through XTEST, its sound from a PulseAudio sink of
- * its own) and, when it streams, its
- * signalling socket to the gateway and the peer of its connected client. It answers the client's
- * discover, offers once it has the client's settings (a new client replaces the connected one),
- * and feeds its frames to the encoder of a codec while a peer uses that codec. Encoders open on
- * first use and close when the instance stops.
+ * on a display of its own, captured and driven through XTEST, its sound recorded from a PulseAudio
+ * sink of its own) and, when it streams, its signalling socket to the gateway and the peer of its
+ * connected client. It answers the client's discover, offers once it has the client's settings (a
+ * new client replaces the connected one), and feeds its frames to the encoder of a codec while a
+ * peer uses that codec. Encoders open on first use and close when the instance stops.
  *
  * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
  * ClientLeft} when its client goes away, {@link Ended} when stopped as asked, {@link Failed} when

@@ -22,9 +22,10 @@ import org.streamstack.protocol.control.ControlMessage;
  * size, the program started on it, its screen grabbed by {@link X11Capture} and the client's
  * input injected by {@link X11Input}. Its sound goes to a {@link PulseAudioServer} of its own (the
  * program gets {@code PULSE_SERVER}), recorded by a {@link SoundCapture} when captured; a node
- * without PulseAudio runs the program without sound, said once in the log. What the program writes on stdout and stderr goes to the
- * node's log, a line at a time. {@link #exited} completes with its exit status when it ends (the
- * instance ends with it); {@link #close} stops the program and then its display.
+ * without PulseAudio (or parec) runs the program without sound, said once in the log. What the
+ * program writes on stdout and stderr goes to the node's log, a line at a time. {@link #exited}
+ * completes with its exit status when it ends (the instance ends with it); {@link #close} stops the
+ * program, then its recorders, its sound server and its display.
  */
 public final class X11Application implements FrameSource {
 
@@ -84,8 +85,9 @@ public final class X11Application implements FrameSource {
       if (soundServer != null) {
         builder.environment().putAll(soundServer.clientEnvironment());
       } else {
-        // Not the node user's own sound server either: no sound at all.
-        builder.environment().put("PULSE_SERVER", "none");
+        // Not the node user's own sound server either (another instance's sound would mix there):
+        // a socket that cannot exist, so that the program finds no sound server at once.
+        builder.environment().put("PULSE_SERVER", "unix:/dev/null/no-sound-server");
       }
       try {
         process = builder.start();
@@ -94,9 +96,7 @@ public final class X11Application implements FrameSource {
       }
       relayOutput(instanceId, process);
       X11Capture grabber = capture ? X11Capture.open(display.name(), width, height) : null;
-      if (capture && soundServer != null) {
-        soundCapture = SoundCapture.start(instanceId, soundServer, SoundCapture.DEFAULT_BINARY);
-      }
+      if (capture && soundServer != null) soundCapture = startSoundCapture(instanceId, soundServer);
       LOG.info("Instance {}: program {} (pid {}) runs on display {} {}x{}{}", instanceId, program.command(),
           process.pid(), display.name(), width, height, soundServer == null ? ", without sound" : "");
       return new X11Application(instanceId, display, process, grabber, soundServer, soundCapture);
@@ -114,6 +114,16 @@ public final class X11Application implements FrameSource {
       return PulseAudioServer.start(instanceId, pulseaudio);
     } catch (IOException e) {
       LOG.warn("Instance {}: the program runs without sound, its audio track carries silence: {}",
+          instanceId, e.getMessage());
+      return null;
+    }
+  }
+
+  private static SoundCapture startSoundCapture(String instanceId, PulseAudioServer soundServer) {
+    try {
+      return SoundCapture.start(instanceId, soundServer, SoundCapture.DEFAULT_BINARY);
+    } catch (IOException e) {
+      LOG.warn("Instance {}: the program's sound is not recorded, its audio track carries silence: {}",
           instanceId, e.getMessage());
       return null;
     }
