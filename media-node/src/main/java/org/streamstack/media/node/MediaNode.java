@@ -29,6 +29,8 @@ import org.streamstack.media.gpu.EncoderSelection;
 import org.streamstack.media.ice.IceUdpPort;
 import org.streamstack.media.instance.InstanceRuntime;
 import org.streamstack.media.instance.InstanceSpec;
+import org.streamstack.media.metrics.MediaMetrics;
+import org.streamstack.media.metrics.MetricsEndpoint;
 import org.streamstack.media.peer.PeerResources;
 import org.streamstack.media.srtp.SrtpSession;
 import org.streamstack.protocol.gateway.Screen;
@@ -59,6 +61,7 @@ public final class MediaNode implements AutoCloseable {
   private final Screen defaultScreen;
   private final String nodeId;
   private final ActorRef<NodeAgent.Command> agent;
+  private MetricsEndpoint metricsEndpoint;
 
   private MediaNode(ActorSystem<Void> system, MediaNodeSettings settings, IceUdpPort udpPort, PeerResources resources,
       EncoderSelection encoders, Screen defaultScreen, String nodeId) {
@@ -101,9 +104,34 @@ public final class MediaNode implements AutoCloseable {
     Screen defaultScreen = new Screen(app.getInt("width"), app.getInt("height"), app.getInt("fps"), null);
     String nodeId = settings.node().nodeId(udpPort.port());
     MediaNode node = new MediaNode(system, settings, udpPort, resources, encoders, defaultScreen, nodeId);
+    node.metricsEndpoint = startMetrics(config.getInt(NodeSettings.PATH + ".metrics-port"), system);
     log.info("Media node {} ready in {} ms: UDP port {} on {}, GPU: {}", nodeId, (System.nanoTime() - started) / 1_000_000,
         udpPort.port(), udpPort.localAddresses(), encoders.gpus().available() ? encoders.gpus().devices() : "none");
     return node;
+  }
+
+  /**
+   * GET /metrics on {@code port} (0: none). A port in use does not stop the node: it streams
+   * without metrics, and says so.
+   */
+  private static MetricsEndpoint startMetrics(int port, ActorSystem<Void> system) {
+    MediaMetrics metrics = MediaMetrics.get(system);
+    if (port == 0) {
+      log.info("No metrics endpoint: streamstack.media.node.metrics-port (STREAMSTACK_METRICS_PORT) is 0");
+      return null;
+    }
+    try {
+      return MetricsEndpoint.start(port, metrics);
+    } catch (IOException e) {
+      log.error("The metrics endpoint could not listen on port {} (streamstack.media.node.metrics-port, "
+          + "STREAMSTACK_METRICS_PORT): {}; the node runs without it", port, e.toString());
+      return null;
+    }
+  }
+
+  /** The port GET /metrics listens on, or 0 when there is no metrics endpoint. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? 0 : metricsEndpoint.port();
   }
 
   private ActorRef<NodeAgent.Command> startAgent() {
@@ -209,6 +237,7 @@ public final class MediaNode implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Media node did not stop within {}", timeout);
     }
+    if (metricsEndpoint != null) metricsEndpoint.close();
     udpPort.close();
   }
 
