@@ -16,6 +16,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -149,7 +150,7 @@ public final class MediaNode implements AutoCloseable {
     }
     NodeAgent.Setup setup = new NodeAgent.Setup(nodeId, node.region(), address(), bus, nats.redactedUrl(),
         node.heartbeatInterval(), node.drainTimeout(), capacity, host, defaultScreen,
-        (spec, owner) -> InstanceRuntime.create(runtimeSetup(spec), owner), InstantSource.system());
+        (spec, owner) -> withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), owner)), InstantSource.system());
     ActorRef<NodeAgent.Command> ref = system.systemActorOf(NodeAgent.create(setup), "node-agent", Props.empty());
     Duration askTimeout = node.drainTimeout().plusSeconds(2);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "leave-the-bus",
@@ -192,14 +193,20 @@ public final class MediaNode implements AutoCloseable {
   public ActorRef<InstanceRuntime.Command> startSyntheticInstance(String instanceId, String socketUrl, int width,
       int height, int fps) {
     InstanceSpec spec = InstanceSpec.manual(instanceId, socketUrl, width, height, fps);
-    return system.systemActorOf(InstanceRuntime.create(runtimeSetup(spec), system.ignoreRef()),
+    return system.systemActorOf(withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), system.ignoreRef())),
         "instance-" + instanceId, Props.empty());
   }
 
   /** Starts an instance as AMS would launch it; its owner hears its events. */
   public ActorRef<InstanceRuntime.Command> startInstance(InstanceSpec spec, ActorRef<InstanceRuntime.Event> owner) {
-    return system.systemActorOf(InstanceRuntime.create(runtimeSetup(spec), owner), "instance-" + spec.instanceId(),
-        Props.empty());
+    return system.systemActorOf(withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), owner)),
+        "instance-" + spec.instanceId(), Props.empty());
+  }
+
+  /** Every log line of the instance's runtime carries its instance id (JSON logs: a field). */
+  private static Behavior<InstanceRuntime.Command> withInstanceId(InstanceSpec spec,
+      Behavior<InstanceRuntime.Command> runtime) {
+    return Behaviors.withMdc(InstanceRuntime.Command.class, Map.of("instanceId", spec.instanceId()), runtime);
   }
 
   /** This node's name on the bus (also when it has no bus). */

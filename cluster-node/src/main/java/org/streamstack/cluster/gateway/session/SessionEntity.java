@@ -155,13 +155,15 @@ public final class SessionEntity
             Entity.of(
                     TYPE_KEY,
                     entity ->
-                        Behaviors.setup(
-                            context ->
-                                Behaviors.withTimers(
-                                    timers ->
-                                        new SessionEntity(
-                                            entity.getEntityId(), entity.getShard(), context, timers, settings, clock,
-                                            agents))))
+                        // Every log line of the entity carries its session id (JSON logs: a field).
+                        Behaviors.withMdc(Command.class, java.util.Map.of("sessionId", entity.getEntityId()),
+                            Behaviors.setup(
+                                context ->
+                                    Behaviors.withTimers(
+                                        timers ->
+                                            new SessionEntity(
+                                                entity.getEntityId(), entity.getShard(), context, timers, settings,
+                                                clock, agents)))))
                 .withRole("gateway")
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
@@ -198,6 +200,8 @@ public final class SessionEntity
     this.clock = clock;
     this.agents = agents;
     this.metrics = NodeMetrics.get(context.getSystem());
+    // Logged under this class, not under the persistence plugin's internal one.
+    context.setLoggerName(SessionEntity.class);
   }
 
   /**
@@ -422,6 +426,7 @@ public final class SessionEntity
     Refused refused = refuseForeign(state.session(), command.requester(), false);
     if (refused != null) return Effect().reply(command.replyTo(), refused);
     if (state.session().ended()) return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
+    context.getLog().info("Session {} ends: {}", sessionId, command.reason());
     return terminate(command.reason(), true).thenReply(command.replyTo(), ended -> new Accepted(live(ended), null));
   }
 
