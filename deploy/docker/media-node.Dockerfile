@@ -30,6 +30,6 @@ ENV STREAMSTACK_MAIN_CLASS=org.streamstack.media.node.MediaNodeMain \
 USER 10001:10001
 # FFmpeg's natives are extracted to ~/.javacpp/cache at the first start.
 WORKDIR /home/streamstack
-# WebRTC: ICE, DTLS and SRTP of every peer on one UDP port
-EXPOSE 10000/udp
+# WebRTC: ICE, DTLS and SRTP of every peer on one UDP port; GET /metrics on TCP 9100
+EXPOSE 10000/udp 9100
 ENTRYPOINT ["/opt/streamstack/bin/run"]

@@ -1,5 +1,6 @@
 package org.streamstack.media.encoder;
 
+import org.streamstack.media.metrics.MediaMetrics;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,6 +98,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private static final VideoFrame IDLE = VideoFrame.allocate(2, 2, false, 0, 0);
 
   private final VideoEncoder encoder;
+  private final MediaMetrics metrics;
   private final BitrateLimits limits;
   private final ExecutorService encodingThread;
   private final Subscribers<EncodedFrame, Command> subscribers;
@@ -123,6 +125,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
       ActorContext<Command> context, VideoEncoder encoder, BitrateLimits limits) {
     super(context);
     this.subscribers = new Subscribers<>(context, SubscriberTerminated::new);
+    this.metrics = MediaMetrics.get(context.getSystem());
     this.encoder = encoder;
     this.limits = limits;
     String threadName =
@@ -176,6 +179,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
     lastEncodeNanos = message.encodeNanos();
     EncodedFrame out = message.output();
     if (out != null) {
+      metrics.frameEncoded(message.encodeNanos());
       encodedCount++;
       bytes += out.size();
       if (out.keyframe()) keyframes++;

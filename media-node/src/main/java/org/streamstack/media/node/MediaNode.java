@@ -16,6 +16,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -29,6 +30,8 @@ import org.streamstack.media.gpu.EncoderSelection;
 import org.streamstack.media.ice.IceUdpPort;
 import org.streamstack.media.instance.InstanceRuntime;
 import org.streamstack.media.instance.InstanceSpec;
+import org.streamstack.media.metrics.MediaMetrics;
+import org.streamstack.media.metrics.MetricsEndpoint;
 import org.streamstack.media.peer.PeerResources;
 import org.streamstack.media.srtp.SrtpSession;
 import org.streamstack.protocol.gateway.Screen;
@@ -59,6 +62,7 @@ public final class MediaNode implements AutoCloseable {
   private final Screen defaultScreen;
   private final String nodeId;
   private final ActorRef<NodeAgent.Command> agent;
+  private MetricsEndpoint metricsEndpoint;
 
   private MediaNode(ActorSystem<Void> system, MediaNodeSettings settings, IceUdpPort udpPort, PeerResources resources,
       EncoderSelection encoders, Screen defaultScreen, String nodeId) {
@@ -101,9 +105,34 @@ public final class MediaNode implements AutoCloseable {
     Screen defaultScreen = new Screen(app.getInt("width"), app.getInt("height"), app.getInt("fps"), null);
     String nodeId = settings.node().nodeId(udpPort.port());
     MediaNode node = new MediaNode(system, settings, udpPort, resources, encoders, defaultScreen, nodeId);
+    node.metricsEndpoint = startMetrics(config.getInt(NodeSettings.PATH + ".metrics-port"), system);
     log.info("Media node {} ready in {} ms: UDP port {} on {}, GPU: {}", nodeId, (System.nanoTime() - started) / 1_000_000,
         udpPort.port(), udpPort.localAddresses(), encoders.gpus().available() ? encoders.gpus().devices() : "none");
     return node;
+  }
+
+  /**
+   * GET /metrics on {@code port} (0: none). A port in use does not stop the node: it streams
+   * without metrics, and says so.
+   */
+  private static MetricsEndpoint startMetrics(int port, ActorSystem<Void> system) {
+    MediaMetrics metrics = MediaMetrics.get(system);
+    if (port == 0) {
+      log.info("No metrics endpoint: streamstack.media.node.metrics-port (STREAMSTACK_METRICS_PORT) is 0");
+      return null;
+    }
+    try {
+      return MetricsEndpoint.start(port, metrics);
+    } catch (IOException e) {
+      log.error("The metrics endpoint could not listen on port {} (streamstack.media.node.metrics-port, "
+          + "STREAMSTACK_METRICS_PORT): {}; the node runs without it", port, e.toString());
+      return null;
+    }
+  }
+
+  /** The port GET /metrics listens on, or 0 when there is no metrics endpoint. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? 0 : metricsEndpoint.port();
   }
 
   private ActorRef<NodeAgent.Command> startAgent() {
@@ -121,7 +150,7 @@ public final class MediaNode implements AutoCloseable {
     }
     NodeAgent.Setup setup = new NodeAgent.Setup(nodeId, node.region(), address(), bus, nats.redactedUrl(),
         node.heartbeatInterval(), node.drainTimeout(), capacity, host, defaultScreen,
-        (spec, owner) -> InstanceRuntime.create(runtimeSetup(spec), owner), InstantSource.system());
+        (spec, owner) -> withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), owner)), InstantSource.system());
     ActorRef<NodeAgent.Command> ref = system.systemActorOf(NodeAgent.create(setup), "node-agent", Props.empty());
     Duration askTimeout = node.drainTimeout().plusSeconds(2);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "leave-the-bus",
@@ -164,14 +193,20 @@ public final class MediaNode implements AutoCloseable {
   public ActorRef<InstanceRuntime.Command> startSyntheticInstance(String instanceId, String socketUrl, int width,
       int height, int fps) {
     InstanceSpec spec = InstanceSpec.manual(instanceId, socketUrl, width, height, fps);
-    return system.systemActorOf(InstanceRuntime.create(runtimeSetup(spec), system.ignoreRef()),
+    return system.systemActorOf(withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), system.ignoreRef())),
         "instance-" + instanceId, Props.empty());
   }
 
   /** Starts an instance as AMS would launch it; its owner hears its events. */
   public ActorRef<InstanceRuntime.Command> startInstance(InstanceSpec spec, ActorRef<InstanceRuntime.Event> owner) {
-    return system.systemActorOf(InstanceRuntime.create(runtimeSetup(spec), owner), "instance-" + spec.instanceId(),
-        Props.empty());
+    return system.systemActorOf(withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), owner)),
+        "instance-" + spec.instanceId(), Props.empty());
+  }
+
+  /** Every log line of the instance's runtime carries its instance id (JSON logs: a field). */
+  private static Behavior<InstanceRuntime.Command> withInstanceId(InstanceSpec spec,
+      Behavior<InstanceRuntime.Command> runtime) {
+    return Behaviors.withMdc(InstanceRuntime.Command.class, Map.of("instanceId", spec.instanceId()), runtime);
   }
 
   /** This node's name on the bus (also when it has no bus). */
@@ -209,6 +244,7 @@ public final class MediaNode implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Media node did not stop within {}", timeout);
     }
+    if (metricsEndpoint != null) metricsEndpoint.close();
     udpPort.close();
   }
 

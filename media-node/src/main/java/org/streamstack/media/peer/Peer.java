@@ -1,5 +1,6 @@
 package org.streamstack.media.peer;
 
+import org.streamstack.media.metrics.MediaMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,6 +164,14 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private int lastFractionLost;
   private long lastRoundTripMillis = -1;
   private long rtcpMalformed;
+  private final MediaMetrics metrics;
+  private boolean countedAsStream;
+  /** What this peer has added to the node's metrics so far; they get the differences. */
+  private long reportedFrames;
+  private long reportedOctets;
+  private long reportedRetransmitted;
+  /** The receiver's count starts at 0 with the stream (RFC 3550 6.4.1). */
+  private int lastCumulativeLost;
 
   public static Behavior<Command> create(String peerId, PeerResources resources, SignalingMessage.Settings settings,
       VideoSource video, AudioSource audio, Consumer<String> signaling, ActorRef<Event> owner) {
@@ -182,6 +191,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     this.audioWanted = settings.speakerEnabled();
     this.signaling = signaling;
     this.owner = owner;
+    this.metrics = MediaMetrics.get(context.getSystem());
     ActorRef<Command> self = context.getSelf();
     this.transport = WebRtcTransport.offerer(resources.udpPort(), resources.iceSettingsFor(peerId), resources.certificate(),
         resources.dtlsSettings(), new WebRtcTransport.Listener() {
@@ -308,6 +318,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
           audioEncoder.tell(new AudioEncoderActor.Subscribe(audioAdapter));
         }
         timers.startTimerAtFixedRate(new SendReports(), REPORT_INTERVAL);
+        if (!countedAsStream) {
+          countedAsStream = true;
+          metrics.streamStarted();
+        }
         owner.tell(new Connected(peerId, sender.codec()));
         return this;
       }
@@ -328,6 +342,11 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     if (!sender.send(encoded.frame(), System.nanoTime()) && sender.framesSkippedBeforeKeyframe() % 30 == 1) {
       requestKeyframe(System.nanoTime());
     }
+    long frames = sender.framesSent();
+    long octets = sender.stream().octetsSent();
+    metrics.videoSent(frames - reportedFrames, octets - reportedOctets);
+    reportedFrames = frames;
+    reportedOctets = octets;
     return this;
   }
 
@@ -486,6 +505,8 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         nacksReceived++;
         packetsNacked += nack.lostSequenceNumbers().size();
         sender.retransmit(nack.lostSequenceNumbers());
+        metrics.packetsRetransmitted(sender.retransmitted() - reportedRetransmitted);
+        reportedRetransmitted = sender.retransmitted();
       } else if (packet instanceof PictureLossIndication pli && pli.mediaSsrc() == videoSsrc) {
         plisReceived++;
         requestKeyframe(now);
@@ -522,6 +543,9 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
       }
       if (block.ssrc() != videoSsrc) continue;
       lastFractionLost = block.fractionLost();
+      // Cumulative: only what was lost since the last report counts; it may go down (duplicates).
+      metrics.packetsLost(block.cumulativeLost() - lastCumulativeLost);
+      lastCumulativeLost = block.cumulativeLost();
       OptionalLong rtt = block.roundTripNanos(arrivalNtp);
       if (rtt.isPresent()) lastRoundTripMillis = rtt.getAsLong() / 1_000_000L;
     }
@@ -580,6 +604,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    if (countedAsStream) metrics.streamEnded();
     if (encoder != null && frameAdapter != null) {
       encoder.tell(new VideoEncoderActor.Unsubscribe(frameAdapter));
       video.release(sender.codec());

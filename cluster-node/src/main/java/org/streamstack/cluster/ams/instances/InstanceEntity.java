@@ -143,8 +143,11 @@ public final class InstanceEntity
   public static void initSharding(ActorSystem<?> system, AmsSettings settings, AmsBus bus,
       ActorRef<NodeRegistry.Command> nodes, Clock clock) {
     ClusterSharding.get(system).init(
-        Entity.of(TYPE_KEY, entity -> Behaviors.<Command>setup(context -> Behaviors.withTimers(timers ->
-                new InstanceEntity(entity.getEntityId(), entity.getShard(), context, timers, settings, bus, nodes, clock))))
+        // Every log line of the entity carries its instance id (JSON logs: a field).
+        Entity.of(TYPE_KEY, entity -> Behaviors.withMdc(Command.class, java.util.Map.of("instanceId", entity.getEntityId()),
+            Behaviors.<Command>setup(context -> Behaviors.withTimers(timers ->
+                new InstanceEntity(entity.getEntityId(), entity.getShard(), context, timers, settings, bus, nodes,
+                    clock)))))
             .withRole("ams")
             .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
@@ -174,6 +177,8 @@ public final class InstanceEntity
       TimerScheduler<Command> timers, AmsSettings settings, AmsBus bus, ActorRef<NodeRegistry.Command> nodes,
       Clock clock) {
     super(PersistenceId.of(TYPE_KEY.name(), instanceId));
+    // Logged under this class, not under the persistence plugin's internal one.
+    context.setLoggerName(InstanceEntity.class);
     this.instanceId = instanceId;
     this.shard = shard;
     this.context = context;

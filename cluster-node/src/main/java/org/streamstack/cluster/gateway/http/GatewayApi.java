@@ -39,6 +39,7 @@ import org.streamstack.cluster.gateway.session.SessionIndex;
 import org.streamstack.cluster.gateway.session.SessionRecord;
 import org.streamstack.cluster.gateway.signaling.Side;
 import org.streamstack.cluster.gateway.signaling.SignalingSocket;
+import org.streamstack.cluster.metrics.NodeMetrics;
 import org.streamstack.protocol.gateway.ApiJson;
 import org.streamstack.protocol.gateway.ApplicationView;
 import org.streamstack.protocol.gateway.BatchDeleteRequest;
@@ -71,6 +72,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   private final ClusterSharding sharding;
   private final ConcurrentHashMap<String, TokenBucket> rateByAccount = new ConcurrentHashMap<>();
   private final WebPage webPage = new WebPage();
+  private final NodeMetrics metrics;
 
   public GatewayApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Rejections rejections,
       Clock clock, InstanceLaunch launch) {
@@ -83,6 +85,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
     this.launch = launch;
     this.materializer = Materializer.matFromSystem(system);
     this.sharding = ClusterSharding.get(system);
+    this.metrics = NodeMetrics.get(system);
   }
 
   /** A refusal with its status code; thrown inside handlers and turned into an error envelope. */
@@ -103,6 +106,15 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
 
   @Override
   public CompletionStage<HttpResponse> apply(HttpRequest request) {
+    long started = System.nanoTime();
+    return answer(request).thenApply(response -> {
+      metrics.httpRequest(RoutePattern.method(request.method().value()), RoutePattern.of(segments(request.getUri().path())),
+          response.status().intValue(), (System.nanoTime() - started) / 1e9);
+      return response;
+    });
+  }
+
+  private CompletionStage<HttpResponse> answer(HttpRequest request) {
     String origin = request.getHeader("Origin").map(h -> h.value()).orElse(null);
     if (request.method() == HttpMethods.OPTIONS) {
       return CompletableFuture.completedFuture(

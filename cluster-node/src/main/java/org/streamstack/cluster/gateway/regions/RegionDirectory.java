@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.streamstack.cluster.gateway.GatewaySettings;
+import org.streamstack.cluster.metrics.NodeMetrics;
 import org.streamstack.protocol.nats.AgentHeartbeat;
 import org.streamstack.protocol.nats.NatsJson;
 import org.streamstack.protocol.nats.Subjects;
@@ -79,6 +80,7 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
   /** What was last logged of each region: available, unavailable or silent. */
   private final Map<String, String> lastLogged = new HashMap<>();
   private long malformed;
+  private final NodeMetrics metrics;
 
   private RegionDirectory(ActorContext<Command> context, Connection nats, GatewaySettings.Agents settings,
       Clock clock) {
@@ -87,6 +89,7 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
     this.nats = nats;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = NodeMetrics.get(context.getSystem());
     ActorRef<Command> self = context.getSelf();
     this.dispatcher = nats.createDispatcher();
     dispatcher.subscribe(Subjects.ALL_AGENT_HEARTBEATS,
@@ -134,6 +137,7 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
     }
     agents.put(beat.agentId(), new Heard(beat, clock.instant()));
     logIfChanged(merge(beat.region(), agents.values(), clock.instant()));
+    countAgents(clock.instant());
     return this;
   }
 
@@ -168,7 +172,22 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
         logIfChanged(merge(region.getKey(), region.getValue().values(), now));
       }
     }
+    countAgents(now);
     return this;
+  }
+
+  /** The agents metric: heard within the agent timeout (active) or silent but not yet forgotten. */
+  private void countAgents(Instant now) {
+    Instant silentBefore = now.minus(settings.agentTimeout());
+    int active = 0;
+    int unresponsive = 0;
+    for (Map<String, Heard> agents : heard.values()) {
+      for (Heard agent : agents.values()) {
+        if (agent.at().isBefore(silentBefore)) unresponsive++;
+        else active++;
+      }
+    }
+    metrics.agents(active, unresponsive);
   }
 
   /** One view of a region from the reports of its agents. */

@@ -18,6 +18,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.actor.typed.PostStop;
+import org.streamstack.cluster.metrics.NodeMetrics;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -153,13 +155,15 @@ public final class SessionEntity
             Entity.of(
                     TYPE_KEY,
                     entity ->
-                        Behaviors.setup(
-                            context ->
-                                Behaviors.withTimers(
-                                    timers ->
-                                        new SessionEntity(
-                                            entity.getEntityId(), entity.getShard(), context, timers, settings, clock,
-                                            agents))))
+                        // Every log line of the entity carries its session id (JSON logs: a field).
+                        Behaviors.withMdc(Command.class, java.util.Map.of("sessionId", entity.getEntityId()),
+                            Behaviors.setup(
+                                context ->
+                                    Behaviors.withTimers(
+                                        timers ->
+                                            new SessionEntity(
+                                                entity.getEntityId(), entity.getShard(), context, timers, settings,
+                                                clock, agents)))))
                 .withRole("gateway")
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
@@ -174,6 +178,10 @@ public final class SessionEntity
   private final GatewaySettings.Sessions settings;
   private final Clock clock;
   private final AgentClient agents;
+  private final NodeMetrics metrics;
+  /** The status this entity is counted under in the sessions metric; null before recovery ends. */
+  private SessionStatus counted;
+  private boolean recovered;
 
   private SessionEntity(
       String sessionId,
@@ -191,6 +199,9 @@ public final class SessionEntity
     this.settings = settings.sessions();
     this.clock = clock;
     this.agents = agents;
+    this.metrics = NodeMetrics.get(context.getSystem());
+    // Logged under this class, not under the persistence plugin's internal one.
+    context.setLoggerName(SessionEntity.class);
   }
 
   /**
@@ -415,6 +426,7 @@ public final class SessionEntity
     Refused refused = refuseForeign(state.session(), command.requester(), false);
     if (refused != null) return Effect().reply(command.replyTo(), refused);
     if (state.session().ended()) return Effect().reply(command.replyTo(), new Accepted(state.session(), null));
+    context.getLog().info("Session {} ends: {}", sessionId, command.reason());
     return terminate(command.reason(), true).thenReply(command.replyTo(), ended -> new Accepted(live(ended), null));
   }
 
@@ -508,7 +520,20 @@ public final class SessionEntity
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return SessionEntity::apply;
+    return this::applyAndCount;
+  }
+
+  /** Replayed events are not counted one by one: recovery counts the state it ends in. */
+  private State applyAndCount(State state, Event event) {
+    State next = apply(state, event);
+    if (recovered) count(next);
+    return next;
+  }
+
+  private void count(State state) {
+    SessionStatus status = state instanceof Live live ? live.session().status() : null;
+    metrics.sessionMoved(counted, status);
+    counted = status;
   }
 
   private static State apply(State state, Event event) {
@@ -534,10 +559,17 @@ public final class SessionEntity
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          recovered = true;
+          count(state);
           armDeadline(state);
           if (state instanceof Live live && live.session().status() == SessionStatus.TERMINATED) {
             timers.startSingleTimer(PASSIVATION_TIMER, new PassivateIfEnded(), settings.terminatedPassivation());
           }
+        })
+        // Passivated, moved to another member (which counts it from then on) or stopped with the member.
+        .onSignal(PostStop.instance(), state -> {
+          metrics.sessionMoved(counted, null);
+          counted = null;
         })
         .build();
   }

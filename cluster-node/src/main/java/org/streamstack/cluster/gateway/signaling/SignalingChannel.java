@@ -70,9 +70,11 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
             Entity.of(
                     TYPE_KEY,
                     entity ->
-                        Behaviors.<Command>setup(context -> Behaviors.withTimers(timers ->
-                            new SignalingChannel(context, timers, entity.getEntityId(), entity.getShard(),
-                                settings.signaling()))))
+                        // The channel's id is its session's: every log line of it carries the session id.
+                        Behaviors.withMdc(Command.class, java.util.Map.of("sessionId", entity.getEntityId()),
+                            Behaviors.<Command>setup(context -> Behaviors.withTimers(timers ->
+                                new SignalingChannel(context, timers, entity.getEntityId(), entity.getShard(),
+                                    settings.signaling())))))
                 .withRole("gateway")
                 .withStopMessage(new Stop())
                 // Held frames must not vanish with an idle entity: it passivates itself when empty.
