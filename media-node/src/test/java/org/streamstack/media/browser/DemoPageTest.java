@@ -17,7 +17,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.Select;
 import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.app.LatencyProbe;
@@ -49,12 +48,11 @@ class DemoPageTest extends BrowserTest {
   }
 
   private Object page(String expression) {
-    return fixture.browser.script("return window.streamstack." + expression + ";");
+    return fixture.browser.demoPage(expression);
   }
 
   private long pageNumber(String expression) {
-    Object value = page(expression);
-    return value == null ? 0 : ((Number) value).longValue();
+    return fixture.browser.demoPageNumber(expression);
   }
 
   private void openPage(String token) {
@@ -63,13 +61,7 @@ class DemoPageTest extends BrowserTest {
 
   /** Opens the page, chooses demo and H.264, presses Start; returns the session the page created. */
   private String startFromThePage() {
-    openPage(fixture.token);
-    Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(page("state")));
-    new Select(driver().findElement(By.id("app"))).selectByValue("demo");
-    new Select(driver().findElement(By.id("codec"))).selectByValue("H264");
-    driver().findElement(By.id("start")).click();
-    Await.until("the page to create a session", Duration.ofSeconds(10), () -> page("sessionId") != null);
-    return (String) page("sessionId");
+    return fixture.browser.startOnDemoPage(fixture.gateway.baseUrl(), fixture.token, "demo", "H264", 30, false);
   }
 
   private void connectInstance(String sessionId) {
@@ -81,9 +73,8 @@ class DemoPageTest extends BrowserTest {
         .path("metadata").path("status").asText();
   }
 
-  @SuppressWarnings("unchecked")
   private List<Long> pixelAt(int x, int y) {
-    return (List<Long>) page("pixelAt(" + x + "," + y + ")");
+    return fixture.browser.demoPagePixel(x, y);
   }
 
   @Test

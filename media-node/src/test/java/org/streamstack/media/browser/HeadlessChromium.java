@@ -84,4 +84,43 @@ public final class HeadlessChromium implements AutoCloseable {
       // a temporary directory left behind is harmless
     }
   }
+
+  // --- the gateway's demo page, read through its test hook window.streamstack ----------------
+
+  /** A value of the demo page's {@code window.streamstack}, e.g. {@code "stats.width"}. */
+  public Object demoPage(String expression) {
+    return script("return window.streamstack." + expression + ";");
+  }
+
+  /** A number of the demo page's {@code window.streamstack}; 0 when it has none yet. */
+  public long demoPageNumber(String expression) {
+    Object value = demoPage(expression);
+    return value == null ? 0 : ((Number) value).longValue();
+  }
+
+  /** The RGB of a pixel of the demo page's decoded video. */
+  @SuppressWarnings("unchecked")
+  public java.util.List<Long> demoPagePixel(int x, int y) {
+    return (java.util.List<Long>) demoPage("pixelAt(" + x + "," + y + ")");
+  }
+
+  /**
+   * Opens the demo page of {@code gatewayBase} with {@code token}, chooses {@code app}, the codec
+   * and fps, joinable or not, presses Start as a person does, and returns the session it created.
+   */
+  public String startOnDemoPage(String gatewayBase, String token, String app, String codec, int fps, boolean joinable) {
+    open(gatewayBase + "/#token=" + token);
+    org.streamstack.cluster.testing.Await.until("the page to list the applications", Duration.ofSeconds(10),
+        () -> "ready".equals(demoPage("state")));
+    new org.openqa.selenium.support.ui.Select(driver.findElement(org.openqa.selenium.By.id("app"))).selectByValue(app);
+    new org.openqa.selenium.support.ui.Select(driver.findElement(org.openqa.selenium.By.id("codec"))).selectByValue(codec);
+    new org.openqa.selenium.support.ui.Select(driver.findElement(org.openqa.selenium.By.id("fps")))
+        .selectByValue(String.valueOf(fps));
+    if (joinable) driver.findElement(org.openqa.selenium.By.id("joinable")).click();
+    driver.findElement(org.openqa.selenium.By.id("start")).click();
+    org.streamstack.cluster.testing.Await.until("the page to create a session", Duration.ofSeconds(10),
+        () -> demoPage("sessionId") != null);
+    return (String) demoPage("sessionId");
+  }
+
 }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.Select;
 import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.app.SyntheticApplication;
@@ -50,29 +49,19 @@ class WholeStackStreamingTest {
   }
 
   private Object page(String expression) {
-    return browser.script("return window.streamstack." + expression + ";");
+    return browser.demoPage(expression);
   }
 
   private long pageNumber(String expression) {
-    Object value = page(expression);
-    return value == null ? 0 : ((Number) value).longValue();
+    return browser.demoPageNumber(expression);
   }
 
-  @SuppressWarnings("unchecked")
   private List<Long> pixelAt(int x, int y) {
-    return (List<Long>) page("pixelAt(" + x + "," + y + ")");
+    return browser.demoPagePixel(x, y);
   }
 
   private String startFromThePage(boolean joinable) {
-    browser.open(stack.gateway.base + "/#token=" + stack.clientToken);
-    Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(page("state")));
-    new Select(browser.driver().findElement(By.id("app"))).selectByValue("demo");
-    new Select(browser.driver().findElement(By.id("codec"))).selectByValue("H264");
-    new Select(browser.driver().findElement(By.id("fps"))).selectByValue("60");
-    if (joinable) browser.driver().findElement(By.id("joinable")).click();
-    browser.driver().findElement(By.id("start")).click();
-    Await.until("the page to create a session", Duration.ofSeconds(10), () -> page("sessionId") != null);
-    return (String) page("sessionId");
+    return browser.startOnDemoPage(stack.gateway.base, stack.clientToken, "demo", "H264", 60, joinable);
   }
 
   private String status(String sessionId) {

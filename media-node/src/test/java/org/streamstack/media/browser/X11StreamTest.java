@@ -58,17 +58,15 @@ class X11StreamTest extends BrowserTest {
   }
 
   private Object page(String expression) {
-    return fixture.browser.script("return window.streamstack." + expression + ";");
+    return fixture.browser.demoPage(expression);
   }
 
   private long pageNumber(String expression) {
-    Object value = page(expression);
-    return value == null ? 0 : ((Number) value).longValue();
+    return fixture.browser.demoPageNumber(expression);
   }
 
-  @SuppressWarnings("unchecked")
   private List<Long> pixelAt(int x, int y) {
-    return (List<Long>) page("pixelAt(" + x + "," + y + ")");
+    return fixture.browser.demoPagePixel(x, y);
   }
 
   @Test
