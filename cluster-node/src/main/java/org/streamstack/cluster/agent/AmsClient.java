@@ -72,7 +72,10 @@ final class AmsClient {
       List<Node> nodes = new ArrayList<>();
       for (JsonNode node : list(envelope, "nodes")) {
         boolean online = "online".equals(node.path("status").asText());
-        int free = node.path("capacity").path("encoder_slots").asInt(0) - node.path("load").path("encoder_slots_used").asInt(0);
+        // AMS's own figure (capacity less what its placed instances reserve, instances still
+        // starting included); what the node reports in use is only the fallback.
+        int free = node.has("free_encoder_slots") ? node.path("free_encoder_slots").asInt(0)
+            : node.path("capacity").path("encoder_slots").asInt(0) - node.path("load").path("encoder_slots_used").asInt(0);
         nodes.add(new Node(node.path("name").asText("?"), online, online ? Math.max(0, free) : 0));
       }
       return List.copyOf(nodes);
@@ -111,7 +114,9 @@ final class AmsClient {
 
   /** Ids of the instances AMS has bound to a session. */
   CompletableFuture<List<String>> instancesOfSession(String sessionId) {
-    return send("GET", "/1.0/instances?recursion=1", null).thenApply(envelope -> {
+    String query = "/1.0/instances?recursion=1&session_id="
+        + java.net.URLEncoder.encode(sessionId, java.nio.charset.StandardCharsets.UTF_8);
+    return send("GET", query, null).thenApply(envelope -> {
       List<String> ids = new ArrayList<>();
       for (JsonNode instance : list(envelope, "instances")) {
         String session = instance.path("session").path("id").asText(instance.path("session_id").asText(""));

@@ -107,7 +107,9 @@ public final class AmsBus {
   }
 
   private <T> CompletionStage<T> attempt(String subject, Object message, Class<T> replyType, long firstAt) {
-    return requestOnce(subject, message, replyType).handle((answer, failure) -> {
+    // Every attempt gets only what is left of the timeout: the caller's wait bounds them all.
+    Duration left = timeout.minusNanos(System.nanoTime() - firstAt);
+    return requestOnce(subject, message, replyType, left).handle((answer, failure) -> {
       if (failure == null) return CompletableFuture.completedFuture(answer);
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       boolean timeLeft = System.nanoTime() - firstAt + NO_RESPONDERS_RETRY.toNanos() < timeout.toNanos();
@@ -120,16 +122,16 @@ public final class AmsBus {
     }).thenCompose(stage -> stage);
   }
 
-  private <T> CompletionStage<T> requestOnce(String subject, Object message, Class<T> replyType) {
+  private <T> CompletionStage<T> requestOnce(String subject, Object message, Class<T> replyType, Duration limit) {
     long startedAt = System.nanoTime();
     CompletableFuture<io.nats.client.Message> reply;
     try {
-      reply = nats.requestWithTimeout(subject, NatsJson.write(message), timeout);
+      reply = nats.requestWithTimeout(subject, NatsJson.write(message), limit);
     } catch (IllegalStateException closed) {
       return CompletableFuture.failedFuture(new Unanswered(false, "the NATS connection is closed"));
     }
     return reply.handle((answer, failure) -> {
-      if (failure != null) throw new CompletionException(unanswered(failure, startedAt));
+      if (failure != null) throw new CompletionException(unanswered(failure, startedAt, limit));
       try {
         return NatsJson.read(answer.getData(), replyType);
       } catch (NatsJson.MalformedMessageException e) {
@@ -143,10 +145,10 @@ public final class AmsBus {
    * The client cancels the request both when the server says nobody subscribes (at once) and when
    * the timeout passes; the time taken tells them apart.
    */
-  private Unanswered unanswered(Throwable failure, long startedAt) {
+  private Unanswered unanswered(Throwable failure, long startedAt, Duration limit) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     Duration waited = Duration.ofNanos(System.nanoTime() - startedAt);
-    boolean timedOut = waited.compareTo(timeout.multipliedBy(9).dividedBy(10)) >= 0
+    boolean timedOut = waited.compareTo(limit.multipliedBy(9).dividedBy(10)) >= 0
         || (cause.getMessage() != null && cause.getMessage().contains("not registered in time"));
     if (timedOut) return new Unanswered(false, "no answer within " + AmsSettings.seconds(timeout));
     if (cause instanceof CancellationException) return new Unanswered(true, "nobody listens");

@@ -59,7 +59,7 @@ public final class BusListener {
       drop(message, e.getMessage());
       return;
     }
-    if (heartbeat.nodeId() == null || !heartbeat.nodeId().matches("[A-Za-z0-9_-]+")) {
+    if (!Subjects.isToken(heartbeat.nodeId())) {
       drop(message, "node id '" + heartbeat.nodeId() + "' cannot name a node (letters, digits, - and _)");
       return;
     }

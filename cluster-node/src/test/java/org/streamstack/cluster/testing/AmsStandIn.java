@@ -130,6 +130,8 @@ public final class AmsStandIn implements AutoCloseable {
           ObjectNode entry = list.addObject().put("name", node.name()).put("status", node.online() ? "online" : "offline");
           entry.putObject("capacity").put("encoder_slots", node.slots());
           entry.putObject("load").put("encoder_slots_used", node.used());
+          // As AMS answers: free is capacity less its reservations (here: what is in use).
+          entry.put("free_encoder_slots", node.slots() - node.used());
         }
         sync(exchange, list);
       } else if (method.equals("GET") && path.equals("/1.0/instances")) {

@@ -121,6 +121,16 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   private int peersStarted;
 
   /** @param owner hears this instance's {@link Event}s */
+  /**
+   * Where an instance runs: an X11 instance starts and stops Xvfb, its program and PulseAudio
+   * inside the actor (seconds in the worst case), so it gets the blocking-I/O dispatcher and never
+   * holds up the threads that carry heartbeats, requests and peers.
+   */
+  public static org.apache.pekko.actor.typed.Props props(InstanceSpec spec) {
+    return spec.x11() ? org.apache.pekko.actor.typed.DispatcherSelector.blocking()
+        : org.apache.pekko.actor.typed.Props.empty();
+  }
+
   public static Behavior<Command> create(Setup setup, ActorRef<Event> owner) {
     return Behaviors.setup(context -> {
       FrameSource application = null;
@@ -221,11 +231,15 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
    * is taken on every tick, listened to or not, so that no old sound waits for the next listener.
    */
   private void onAudioTick(long frameNumber, long captureTimeMillis) {
-    AudioFrame frame = null;
-    if (application instanceof X11Application x11) frame = x11.sound(frameNumber, captureTimeMillis);
+    if (application instanceof X11Application x11) {
+      // Drained on every tick while recorded; a silence frame is only made for a listener.
+      if (listeners.get() == 0 && x11.soundCapture().isEmpty()) return;
+      AudioFrame sound = x11.sound(frameNumber, captureTimeMillis);
+      if (listeners.get() > 0) audioEncoder.tell(new AudioEncoderActor.EncodeFrame(sound));
+      return;
+    }
     if (listeners.get() == 0) return;
-    if (frame == null) frame = tone.next(frameNumber, captureTimeMillis);
-    audioEncoder.tell(new AudioEncoderActor.EncodeFrame(frame));
+    audioEncoder.tell(new AudioEncoderActor.EncodeFrame(tone.next(frameNumber, captureTimeMillis)));
   }
 
   private final AudioSource audio = new AudioSource() {

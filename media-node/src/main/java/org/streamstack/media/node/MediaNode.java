@@ -194,13 +194,13 @@ public final class MediaNode implements AutoCloseable {
       int height, int fps) {
     InstanceSpec spec = InstanceSpec.manual(instanceId, socketUrl, width, height, fps);
     return system.systemActorOf(withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), system.ignoreRef())),
-        "instance-" + instanceId, Props.empty());
+        "instance-" + instanceId, InstanceRuntime.props(spec));
   }
 
   /** Starts an instance as AMS would launch it; its owner hears its events. */
   public ActorRef<InstanceRuntime.Command> startInstance(InstanceSpec spec, ActorRef<InstanceRuntime.Event> owner) {
     return system.systemActorOf(withInstanceId(spec, InstanceRuntime.create(runtimeSetup(spec), owner)),
-        "instance-" + spec.instanceId(), Props.empty());
+        "instance-" + spec.instanceId(), InstanceRuntime.props(spec));
   }
 
   /** Every log line of the instance's runtime carries its instance id (JSON logs: a field). */

@@ -201,7 +201,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     try {
       launches++;
       // A counter in the name: the actor of an earlier instance with this id may not be gone yet.
-      ref = getContext().spawn(setup.launcher().behavior(spec, instanceEvents), "instance-" + id + "-" + launches);
+      ref = getContext().spawn(setup.launcher().behavior(spec, instanceEvents), "instance-" + id + "-" + launches,
+          InstanceRuntime.props(spec));
     } catch (RuntimeException e) {
       getContext().getLog().error("Node {}: instance {} could not be started", setup.nodeId(), id, e);
       return Ack.failed(500, "instance " + id + " could not be started: " + e.getMessage());

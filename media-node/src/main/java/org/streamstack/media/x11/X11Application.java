@@ -76,7 +76,8 @@ public final class X11Application implements FrameSource {
     PulseAudioServer soundServer = null;
     SoundCapture soundCapture = null;
     try {
-      soundServer = startSoundServer(instanceId, pulseaudio);
+      // Sound nobody records would only cost a daemon: an instance that does not stream gets none.
+      soundServer = capture ? startSoundServer(instanceId, pulseaudio) : null;
       ProcessBuilder builder = new ProcessBuilder(program.command()).redirectErrorStream(true);
       if (program.workingDirectory() != null) builder.directory(program.workingDirectory().toFile());
       builder.environment().putAll(program.environment());

@@ -61,6 +61,13 @@ public final class X11Capture implements AutoCloseable {
   private final IntPointer sourceStride = new IntPointer(1);
   private final PointerPointer<BytePointer> target = new PointerPointer<>(3);
   private final IntPointer targetStride = new IntPointer(3);
+  /**
+   * The converted picture, in native memory allocated once: a frame's own planes are heap arrays
+   * (a direct buffer per frame would leave the freeing to the GC's cleaner, megabytes a frame).
+   */
+  private final BytePointer planeY;
+  private final BytePointer planeU;
+  private final BytePointer planeV;
   private long grabbed;
 
   private X11Capture(String display, int width, int height, AVFormatContext input, SwsContext converter) {
@@ -70,6 +77,13 @@ public final class X11Capture implements AutoCloseable {
     this.input = input;
     this.converter = converter;
     this.packet = av_packet_alloc();
+    int chromaWidth = VideoFrame.chromaWidth(width);
+    int chromaPlane = chromaWidth * VideoFrame.chromaHeight(height);
+    this.planeY = new BytePointer((long) width * height);
+    this.planeU = new BytePointer(chromaPlane);
+    this.planeV = new BytePointer(chromaPlane);
+    target.put(0, planeY).put(1, planeU).put(2, planeV);
+    targetStride.put(0, width).put(1, chromaWidth).put(2, chromaWidth);
   }
 
   /**
@@ -131,19 +145,19 @@ public final class X11Capture implements AutoCloseable {
    *
    * @throws IOException when the display is gone
    */
-  public VideoFrame grab(long frameNumber, long captureTimeMillis) throws IOException {
+  public synchronized VideoFrame grab(long frameNumber, long captureTimeMillis) throws IOException {
     if (input == null) throw new IOException("capture of " + display + " is closed");
     int rc = av_read_frame(input, packet);
     if (rc < 0) throw new IOException("x11grab on " + display + ": " + FfmpegRuntime.errorText(rc));
     try {
-      VideoFrame frame = VideoFrame.allocate(width, height, true, captureTimeMillis, frameNumber);
       source.put(0, packet.data());
       sourceStride.put(0, packet.size() / height);
-      target.put(0, new BytePointer(frame.dataY()));
-      target.put(1, new BytePointer(frame.dataU()));
-      target.put(2, new BytePointer(frame.dataV()));
-      targetStride.put(0, frame.strideY()).put(1, frame.strideU()).put(2, frame.strideV());
       sws_scale(converter, source, sourceStride, 0, height, target, targetStride);
+      // Heap planes, tightly packed like the native ones (VideoFrame.allocate).
+      VideoFrame frame = VideoFrame.allocate(width, height, false, captureTimeMillis, frameNumber);
+      copyPlane(planeY, frame.dataY());
+      copyPlane(planeU, frame.dataU());
+      copyPlane(planeV, frame.dataV());
       grabbed++;
       return frame;
     } finally {
@@ -151,8 +165,13 @@ public final class X11Capture implements AutoCloseable {
     }
   }
 
+  private static void copyPlane(BytePointer from, java.nio.ByteBuffer to) {
+    from.position(0).get(to.array(), to.arrayOffset() + to.position(), to.remaining());
+  }
+
+  /** Synchronized with {@link #grab}: the input must not be freed while FFmpeg reads from it. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (input == null) return;
     avformat_close_input(input);
     input = null;
@@ -163,5 +182,8 @@ public final class X11Capture implements AutoCloseable {
     sourceStride.close();
     target.close();
     targetStride.close();
+    planeY.close();
+    planeU.close();
+    planeV.close();
   }
 }

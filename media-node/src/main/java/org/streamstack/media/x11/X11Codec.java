@@ -202,8 +202,8 @@ public final class X11Codec {
   }
 
   /** Bytes that follow a reply's 32-byte head: its CARD32 reply length at 4, in 4-byte units. */
-  public static int replyExtraBytes(ByteBuffer head) {
-    return 4 * head.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+  public static long replyExtraBytes(ByteBuffer head) {
+    return 4 * Integer.toUnsignedLong(head.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(4));
   }
 
   /** An error's code (byte 1), bad value (4), minor (8) and major opcode (10): "Errors". */

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class X11Connection implements AutoCloseable {
 
+  /** Largest reply body accepted (QueryExtension, QueryPointer and the setup replies are far smaller). */
+  private static final long MAX_REPLY_EXTRA_BYTES = 1 << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(X11Connection.class);
 
   /** Where X servers put their local sockets. */
@@ -130,7 +133,12 @@ public final class X11Connection implements AutoCloseable {
         }
         case EVENT -> LOG.debug("Display :{} sent an event of type {} we did not ask for", display, head.get(0));
         case REPLY -> {
-          int extra = X11Codec.replyExtraBytes(head);
+          long announced = X11Codec.replyExtraBytes(head);
+          // The replies we ask for carry a few bytes at most; a huge length is a broken stream.
+          if (announced > MAX_REPLY_EXTRA_BYTES) {
+            throw new IOException("display :" + display + " announced a reply of " + announced + " bytes");
+          }
+          int extra = (int) announced;
           ByteBuffer reply = ByteBuffer.allocate(X11Codec.HEADER + extra).order(ByteOrder.LITTLE_ENDIAN);
           reply.put(head);
           if (extra > 0) reply.put(read(channel, extra).flip());

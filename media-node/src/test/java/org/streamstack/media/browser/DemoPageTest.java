@@ -65,7 +65,7 @@ class DemoPageTest extends BrowserTest {
   }
 
   private void connectInstance(String sessionId) {
-    instance = fixture.media.startSyntheticInstance(sessionId, fixture.gateway.instanceSocketUrl(sessionId), 1280, 720, 30);
+    instance = fixture.media.startSyntheticInstance(sessionId, fixture.gateway.instanceSocketUrl(sessionId), 1280, 720, 60);
   }
 
   private String sessionStatus(String sessionId) {

@@ -78,6 +78,10 @@ class X11CodecTest {
     assertEquals(X11Codec.Kind.REPLY, X11Codec.kind(ByteBuffer.wrap(reply)));
     assertEquals(1, X11Codec.sequence(ByteBuffer.wrap(reply)));
     assertEquals(0, X11Codec.replyExtraBytes(ByteBuffer.wrap(reply)));
+    // A CARD32 length is unsigned: the largest one is a length, not a negative number.
+    byte[] huge = reply.clone();
+    ByteBuffer.wrap(huge).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, -1);
+    assertEquals(4L * 0xFFFF_FFFFL, X11Codec.replyExtraBytes(ByteBuffer.wrap(huge)));
   }
 
   @Test

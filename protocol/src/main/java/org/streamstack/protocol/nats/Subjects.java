@@ -90,9 +90,16 @@ public final class Subjects {
     return ROOT + ".region." + token(region);
   }
 
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+
+  /** Whether {@code name} can be one subject token: letters, digits, - and _ only. */
+  public static boolean isToken(String name) {
+    return name != null && TOKEN.matcher(name).matches();
+  }
+
   /** A name that is one subject token: no dots, wildcards or whitespace (NATS subject syntax). */
   public static String token(String name) {
-    if (name == null || name.isEmpty() || !name.matches("[A-Za-z0-9_-]+")) {
+    if (!isToken(name)) {
       throw new IllegalArgumentException("'" + name + "' cannot be a NATS subject token: use letters, digits, - and _");
     }
     return name;

@@ -325,8 +325,9 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
   private CompletionStage<List<InstanceRecord>> instancesOf(List<String> ids) {
     List<CompletableFuture<InstanceEntity.Reply>> asks = new ArrayList<>(ids.size());
     for (String id : ids) {
+      // One instance that does not answer in time is left out, not a failure of the whole answer.
       asks.add(instanceRef(id).<InstanceEntity.Reply>ask(InstanceEntity.Get::new, settings.askTimeout())
-          .toCompletableFuture());
+          .toCompletableFuture().exceptionally(timedOut -> null));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(all -> {
       List<InstanceRecord> instances = new ArrayList<>(asks.size());

@@ -37,6 +37,7 @@ import org.streamstack.protocol.nats.ClientLeft;
 import org.streamstack.protocol.nats.CreateSession;
 import org.streamstack.protocol.nats.CreatedSession;
 import org.streamstack.protocol.nats.InstanceEvent;
+import org.streamstack.protocol.nats.Subjects;
 import org.streamstack.protocol.nats.InstanceStatus;
 import org.streamstack.protocol.nats.LaunchInstance;
 import org.streamstack.protocol.nats.StopInstanceOnNode;
@@ -250,7 +251,7 @@ public final class InstanceEntity
       InstanceEvent event = received.event();
       context.getLog().warn("Dropped {} from media node {} about instance {}, which does not exist",
           event.kind(), event.nodeId(), instanceId);
-      if (event.kind() == InstanceEvent.Kind.RUNNING && event.nodeId() != null && event.nodeId().matches("[A-Za-z0-9_-]+")) {
+      if (event.kind() == InstanceEvent.Kind.RUNNING && Subjects.isToken(event.nodeId())) {
         bus.stop(event.nodeId(), new StopInstanceOnNode(instanceId, "AMS knows no instance " + instanceId));
       }
     }
