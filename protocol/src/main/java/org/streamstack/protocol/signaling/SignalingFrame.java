@@ -9,8 +9,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * The only check the gateway makes of a signalling frame (PROTOCOL.md 4): a JSON object with a
  * string {@code type}, within the size limit. The rest (SDP, candidates) passes opaquely.
+ *
+ * <p>Types that start with {@value #GATEWAY_PREFIX} are the gateway's own notices to the instance
+ * side (a resized screen, a share's peer coming or going); neither socket may send one, so a
+ * client can never forge them.
  */
 public final class SignalingFrame {
+
+  /** The type prefix of frames only the gateway itself sends (to the instance socket). */
+  public static final String GATEWAY_PREFIX = "gateway:";
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -29,6 +36,9 @@ public final class SignalingFrame {
         JsonToken value = parser.nextToken();
         if ("type".equals(field)) {
           if (value != JsonToken.VALUE_STRING) return "field 'type' must be a string";
+          if (parser.getText().startsWith(GATEWAY_PREFIX)) {
+            return "type '" + parser.getText() + "' is reserved for the gateway";
+          }
           typed = true;
         }
         parser.skipChildren();

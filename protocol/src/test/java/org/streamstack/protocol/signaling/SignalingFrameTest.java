@@ -35,6 +35,13 @@ class SignalingFrameTest {
   }
 
   @Test
+  void nobodyButTheGatewaySendsGatewayNotices() {
+    assertEquals("type 'gateway:screen' is reserved for the gateway",
+        SignalingFrame.problem("{\"type\":\"gateway:screen\",\"width\":640}", 1000));
+    assertNull(SignalingFrame.problem("{\"type\":\"gateways\"}", 1000));
+  }
+
+  @Test
   void sizeIsCountedInUtf8Bytes() {
     String multibyte = "{\"type\":\"x\",\"v\":\"" + "é".repeat(100) + "\"}";
     int bytes = multibyte.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;

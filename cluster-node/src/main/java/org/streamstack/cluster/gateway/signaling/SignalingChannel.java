@@ -41,6 +41,13 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
 
   public record Detach(Side side, String connectionId) implements Command {}
 
+  /**
+   * A notice of the gateway itself for the instance side (its type starts with {@link
+   * SignalingFrame#GATEWAY_PREFIX}): sent to the instance socket, or held for it like a relayed
+   * frame; past the bounds it is dropped and logged, as there is no sender to close.
+   */
+  public record FromGateway(String text) implements Command {}
+
   /** The session ended: close both sockets with this reason. */
   public record Close(String reason) implements Command {}
 
@@ -112,6 +119,7 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
     return newReceiveBuilder()
         .onMessage(Attach.class, this::onAttach)
         .onMessage(Relay.class, this::onRelay)
+        .onMessage(FromGateway.class, this::onFromGateway)
         .onMessage(Detach.class, command -> onGone(command.side(), command.connectionId()))
         .onMessage(SocketGone.class, command -> onGone(command.side(), command.connectionId()))
         .onMessage(Close.class, this::onClose)
@@ -148,6 +156,26 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
     if (held.isEmpty()) timers.startSingleTimer(target, new PendingExpired(target), settings.pendingTtl());
     held.addLast(command.text());
     pendingBytes.put(target, bytes);
+    return this;
+  }
+
+  private Behavior<Command> onFromGateway(FromGateway command) {
+    if (closedReason != null) return this;
+    Connection receiver = connected.get(Side.INSTANCE);
+    if (receiver != null) {
+      receiver.socket().tell(new Frame(command.text()));
+      return this;
+    }
+    ArrayDeque<String> held = pending.get(Side.INSTANCE);
+    long bytes = pendingBytes.get(Side.INSTANCE) + command.text().length();
+    if (held.size() >= settings.maxPendingFrames() || bytes > settings.maxPendingBytes()) {
+      getContext().getLog().warn("Session {}: dropped a gateway notice for the instance side, which has not "
+          + "connected and whose {} held frames fill the buffer: {}", sessionId, held.size(), command.text());
+      return this;
+    }
+    if (held.isEmpty()) timers.startSingleTimer(Side.INSTANCE, new PendingExpired(Side.INSTANCE), settings.pendingTtl());
+    held.addLast(command.text());
+    pendingBytes.put(Side.INSTANCE, bytes);
     return this;
   }
 
