@@ -139,10 +139,4 @@ public record Shares(List<Share> live, List<Ended> ended) implements CborSeriali
     peers.add(peer);
     return with(share.withPeers(share.joins() + 1, peers));
   }
-
-  Shares peerLeft(String shareId, String peerId) {
-    Share share = find(shareId);
-    if (share == null) return this;
-    return with(share.withPeers(share.joins(), share.peers().stream().filter(p -> !p.id().equals(peerId)).toList()));
-  }
 }
