@@ -587,7 +587,7 @@ public final class SessionEntity
     return Effect().reply(command.replyTo(), new SharesListed(state.shares().live()));
   }
 
-  /** The requester's share, or null when it has none of that id (a refusal is then sent). */
+  /** The requester's share of that id, or null when it has none (someone else's counts as none). */
   private Shares.Share ownShare(Live state, String requester, String shareId) {
     if (refuseForeign(state.session(), requester, false) != null) return null;
     return state.shares().find(shareId);

@@ -28,7 +28,7 @@ public record Shares(List<Share> live, List<Ended> ended) implements CborSeriali
 
   /**
    * One share. {@code joins} counts every join, for the next peer's number; {@code peers} are the
-   * peers that joined and have not left or been cut.
+   * peers that joined and have not been cut.
    */
   public record Share(
       String id,
@@ -98,12 +98,6 @@ public record Shares(List<Share> live, List<Ended> ended) implements CborSeriali
       if (e.id().equals(shareId)) return e.reason();
     }
     return null;
-  }
-
-  public List<String> allPeerIds() {
-    List<String> ids = new ArrayList<>();
-    for (Share share : live) ids.addAll(share.peerIds());
-    return ids;
   }
 
   Shares with(Share share) {
