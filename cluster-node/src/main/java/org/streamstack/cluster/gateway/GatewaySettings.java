@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import org.streamstack.cluster.gateway.ice.IceServers;
+import org.streamstack.cluster.gateway.regions.RoutingSettings;
 import org.streamstack.protocol.gateway.Screen;
 
 /** The {@code streamstack.gateway} section of the configuration, read once. */
@@ -24,7 +25,8 @@ public record GatewaySettings(
     Signaling signaling,
     IceServers iceServers,
     InstanceLaunch instanceLaunch,
-    Agents agents) {
+    Agents agents,
+    RoutingSettings routing) {
 
   /** How sessions get their instances (reference.conf, {@code instance-launch}). */
   public enum InstanceLaunch {
@@ -102,6 +104,7 @@ public record GatewaySettings(
             ice.getDuration("turn-credential-ttl")),
         InstanceLaunch.parse(c.getString("instance-launch")),
         new Agents(c.getDuration("agent-timeout"), c.getDuration("region-forget-after"),
-            c.getDuration("agent-request-timeout")));
+            c.getDuration("agent-request-timeout")),
+        RoutingSettings.from(c.getConfig("routing")));
   }
 }

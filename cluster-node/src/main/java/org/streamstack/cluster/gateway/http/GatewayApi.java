@@ -73,6 +73,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   private final ConcurrentHashMap<String, TokenBucket> rateByAccount = new ConcurrentHashMap<>();
   private final WebPage webPage = new WebPage();
   private final NodeMetrics metrics;
+  private final ClientAddress clients;
 
   public GatewayApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Rejections rejections,
       Clock clock, InstanceLaunch launch) {
@@ -86,6 +87,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
     this.materializer = Materializer.matFromSystem(system);
     this.sharding = ClusterSharding.get(system);
     this.metrics = NodeMetrics.get(system);
+    this.clients = new ClientAddress(settings.routing().trustedProxies());
   }
 
   /** A refusal with its status code; thrown inside handlers and turned into an error envelope. */
@@ -270,7 +272,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       Screen screen = create.screen() == null ? settings.defaultScreen() : create.screen().orDefaults(settings.defaultScreen());
       JsonNode extra = create.extraData();
       String sessionId = UUID.randomUUID().toString();
-      return launch.regionFor(create.app(), create.region(), clientAddress(call.request()))
+      return launch.regionFor(sessionId, create.app(), create.region(), clients.of(call.request()))
           .thenCompose(region -> SessionEntity.registerAndCreate(system, settings.sessions(), sessionId,
               new SessionEntity.Spec(call.account(), create.app(), create.appVersion(), region,
                   Boolean.TRUE.equals(create.joinable()), Boolean.TRUE.equals(create.ephemeral()),

@@ -1,6 +1,8 @@
 package org.streamstack.cluster.gateway.launch;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -68,22 +70,37 @@ public final class AgentLaunch implements InstanceLaunch {
   }
 
   @Override
-  public CompletionStage<String> regionFor(String app, String requestedRegion, String clientAddress) {
+  public CompletionStage<String> regionFor(String sessionId, String app, String requestedRegion, InetAddress client) {
     return known().thenApply(known -> {
       if (!known.offered(app)) throw new LaunchRefused(400, "unknown application '" + app + "'");
       if (requestedRegion != null && !requestedRegion.isEmpty()) {
+        // The client's word is final: a region that cannot serve is refused, not swapped for another.
         Region region = known.named(requestedRegion)
             .orElseThrow(() -> new LaunchRefused(400, "unknown region '" + requestedRegion + "'"));
         LaunchRefused refusal = refusal(region, app);
         if (refusal != null) throw refusal;
+        log.info("Session {} runs in region {}: the client asked for it", sessionId, region.name());
         return region.name();
       }
       List<Region> candidates = known.regions().stream()
           .filter(region -> region.offers(app) && region.canStartNow())
           .toList();
-      Optional<Region> chosen = selector.choose(app, clientAddress, candidates);
-      return chosen.orElseThrow(() -> new LaunchRefused(503, "no region can start '" + app + "' now")).name();
+      Optional<RegionSelector.Choice> chosen = selector.choose(app, client, candidates);
+      if (chosen.isEmpty()) throw new LaunchRefused(503, noRegion(app, known));
+      log.info("Session {} runs in region {}: {}", sessionId, chosen.get().region().name(), chosen.get().rule());
+      return chosen.get().region().name();
     });
+  }
+
+  /** Why no region can start {@code app}: each region that offers it, and what stops it. */
+  private static String noRegion(String app, RegionDirectory.Regions known) {
+    List<String> reasons = new ArrayList<>();
+    for (Region region : known.regions()) {
+      if (!region.offers(app)) continue;
+      LaunchRefused refusal = refusal(region, app);
+      reasons.add(refusal == null ? "region '" + region.name() + "' was not chosen" : refusal.getMessage());
+    }
+    return "no region can start '" + app + "' now: " + String.join("; ", reasons);
   }
 
   /** Why {@code region} cannot start {@code app} now, or null when it can. */
