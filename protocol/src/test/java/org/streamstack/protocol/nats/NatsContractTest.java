@@ -60,7 +60,7 @@ class NatsContractTest {
   @Test
   void subjectsCarryTheVersionAndOneTokenPerName() {
     assertEquals("streamstack.v1.region.eu-west.agent.start-instance", Subjects.agentStartInstance("eu-west"));
-    assertEquals("streamstack.v1.node.gpu-7_a.launch", Subjects.nodeLaunch("gpu-7_a"));
+    assertEquals("streamstack.v1.region.eu-west.node.gpu-7_a.launch", Subjects.nodeLaunch("eu-west", "gpu-7_a"));
     assertTrue(Subjects.ALL_AGENT_HEARTBEATS.startsWith("streamstack.v1."));
     for (String bad : new String[] {"", "a.b", "*", ">", "eu west", null}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Subjects.nodeHeartbeat(bad));
