@@ -1,9 +1,12 @@
 package org.streamstack.cluster.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.cluster.testing.HttpFromAddress;
+import org.streamstack.cluster.testing.MaxMindDbWriter;
 import org.streamstack.cluster.testing.NatsServer;
 import org.streamstack.cluster.testing.RunningAms;
 import org.streamstack.cluster.testing.RunningNode;
@@ -33,13 +37,18 @@ import org.streamstack.protocol.nats.LaunchInstance;
 class RegionRoutingTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final int SLOTS = 2;
+  private static final int SLOTS = 3;
 
   private static final HttpFromAddress FROM_EAST = new HttpFromAddress("127.0.0.2");
   private static final HttpFromAddress FROM_WEST = new HttpFromAddress("127.0.1.2");
   private static final HttpFromAddress FROM_NOWHERE = new HttpFromAddress("127.0.9.2");
   private static final HttpFromAddress FROM_PROXY = new HttpFromAddress("127.0.4.1");
 
+  /** In the GeoIP database only: Germany (mapped to west) and the United States (continent NA, mapped to east). */
+  private static final HttpFromAddress FROM_GERMANY = new HttpFromAddress("127.0.2.2");
+  private static final HttpFromAddress FROM_AMERICA = new HttpFromAddress("127.0.3.2");
+
+  private Path geoIpDatabase;
   private NatsServer nats;
   private RunningAms east;
   private RunningAms west;
@@ -50,7 +59,13 @@ class RegionRoutingTest {
   private final List<String> sessions = new CopyOnWriteArrayList<>();
 
   @BeforeAll
-  void start() {
+  void start() throws Exception {
+    geoIpDatabase = Files.createTempFile("GeoLite2-Country-", ".mmdb");
+    new MaxMindDbWriter("GeoLite2-Country")
+        .add("127.0.0.0/24", MaxMindDbWriter.countryRecord("DE", "EU"))
+        .add("127.0.2.0/24", MaxMindDbWriter.countryRecord("DE", "EU"))
+        .add("127.0.3.0/24", MaxMindDbWriter.countryRecord("US", "NA"))
+        .write(geoIpDatabase);
     nats = NatsServer.start();
     east = RunningAms.withAgent(nats, "east", "");
     west = RunningAms.withAgent(nats, "west", "");
@@ -65,9 +80,12 @@ class RegionRoutingTest {
           routing {
             cidr-regions = "127.0.0.0/24=east, 127.0.1.0/24=west, 127.0.1.128/25=east, 2001:db8::/32=west"
             trusted-proxies = "127.0.4.1"
+            geoip-database = "%s"
+            geoip-countries = "DE=west"
+            geoip-continents = "EU=east, NA=east"
           }
         }
-        """);
+        """.formatted(geoIpDatabase));
     token = gateway.createAccount("acme");
     Await.until("both regions to take sessions", WAIT, () -> regions().containsAll(List.of("east=true", "west=true")));
   }
@@ -80,6 +98,11 @@ class RegionRoutingTest {
       } catch (Exception e) {
         // the others still stop
       }
+    }
+    try {
+      if (geoIpDatabase != null) Files.deleteIfExists(geoIpDatabase);
+    } catch (Exception e) {
+      // a temporary file
     }
   }
 
@@ -160,7 +183,7 @@ class RegionRoutingTest {
     awaitFull("east");
     assertEquals("west", regionOfNewSession(FROM_EAST), "east is full: its client goes west");
     Await.until("west's media node to launch the instance", WAIT, () -> "media-west".equals(mediaNodeOfLastSession()));
-    assertEquals("west", regionOfNewSession(FROM_WEST));
+    for (int i = 1; i < SLOTS; i++) assertEquals("west", regionOfNewSession(FROM_WEST));
     awaitFull("west");
 
     HttpFromAddress.Reply refused = create(FROM_EAST, Map.of("app", "demo"), Map.of());
@@ -176,7 +199,7 @@ class RegionRoutingTest {
     HttpFromAddress.Reply inWest = create(FROM_EAST, Map.of("app", "demo", "region", "west"), Map.of());
     assertEquals(201, inWest.status(), inWest.body());
     assertEquals("west", inWest.json().path("metadata").path("region").asText());
-    assertEquals("west", regionOfNewSession(FROM_WEST));
+    for (int i = 1; i < SLOTS; i++) assertEquals("west", regionOfNewSession(FROM_WEST));
     awaitFull("west");
     HttpFromAddress.Reply full = create(FROM_EAST, Map.of("app", "demo", "region", "west"), Map.of());
     assertEquals(503, full.status(), full.body());
@@ -207,5 +230,32 @@ class RegionRoutingTest {
     assertEquals("east", regionOfNewSession(FROM_PROXY, Map.of("X-Forwarded-For", "127.0.1.5, 127.0.0.9")));
     assertEquals("west", regionOfNewSession(FROM_PROXY, Map.of("X-Forwarded-For", "[2001:db8::7]:443")),
         "an IPv6 client behind the proxy is routed by the IPv6 networks");
+  }
+
+  @Test
+  void theGeoIpDatabaseRoutesAddressesTheCidrTableDoesNotName() {
+    assertEquals("west", regionOfNewSession(FROM_GERMANY), "country DE is mapped to west");
+    assertEquals("east", regionOfNewSession(FROM_AMERICA), "US is not mapped, its continent NA is: east");
+    assertEquals("east", regionOfNewSession(FROM_EAST), "the CIDR table comes before the database");
+    // West full: Germany's next preference is its continent, EU, which is east.
+    while (sessions.size() < 3 + SLOTS - 1) assertEquals("west", regionOfNewSession(FROM_WEST));
+    awaitFull("west");
+    assertEquals("east", regionOfNewSession(FROM_GERMANY));
+  }
+
+  @Test
+  void aGatewayWithABadNetworkOrAnUnreadableDatabaseDoesNotStartAndSaysWhy() {
+    IllegalStateException badNetwork = assertThrows(IllegalStateException.class, () -> RunningNode.withAgents(
+        List.of("gateway"), nats.clusterNodeSettings() + "streamstack.gateway.routing.cidr-regions = \"10.0.0.0/33=east\""));
+    assertTrue(badNetwork.getMessage().contains("streamstack.gateway.routing.cidr-regions (--region-cidrs,"
+        + " STREAMSTACK_REGION_CIDRS): '10.0.0.0/33=east': '10.0.0.0/33' is not a network: the prefix length must be"
+        + " 0-32 for IPv4"), badNetwork.getMessage());
+    IllegalStateException noDatabase = assertThrows(IllegalStateException.class, () -> RunningNode.withAgents(
+        List.of("gateway"), nats.clusterNodeSettings() + """
+            streamstack.gateway.routing.geoip-database = "/nonexistent/GeoLite2-City.mmdb"
+            streamstack.gateway.routing.geoip-countries = "DE=west"
+            """));
+    assertTrue(noDatabase.getMessage().contains("geoip-database (--geoip-database, STREAMSTACK_GEOIP_DATABASE): no such"
+        + " file: /nonexistent/GeoLite2-City.mmdb"), noDatabase.getMessage());
   }
 }
