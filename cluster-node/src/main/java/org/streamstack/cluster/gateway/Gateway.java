@@ -83,8 +83,9 @@ public final class Gateway {
     InstanceLaunch launch;
     if (throughAgents) {
       ActorRef<RegionDirectory.Command> directory = system.systemActorOf(
-          RegionDirectory.create(nats, settings.agents(), clock), "region-directory", Props.empty());
-      launch = new AgentLaunch(system, settings, directory, agents, instanceSockets, RegionSelector.byAddress(rules));
+          RegionDirectory.create(nats, settings.agents(), clock, RegionSelector.byAddress(rules)), "region-directory",
+          Props.empty());
+      launch = new AgentLaunch(system, settings, directory, agents, instanceSockets);
     } else {
       launch = new ManualLaunch(settings, rules);
     }

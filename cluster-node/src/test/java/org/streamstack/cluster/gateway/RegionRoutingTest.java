@@ -5,13 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +33,11 @@ import org.streamstack.cluster.testing.NatsServer;
 import org.streamstack.cluster.testing.RunningAms;
 import org.streamstack.cluster.testing.RunningNode;
 import org.streamstack.cluster.testing.StandInMediaNode;
+import org.streamstack.protocol.nats.AgentHeartbeat;
 import org.streamstack.protocol.nats.LaunchInstance;
+import org.streamstack.protocol.nats.NatsConnector;
+import org.streamstack.protocol.nats.NatsJson;
+import org.streamstack.protocol.nats.Subjects;
 
 /**
  * Two regions side by side on one nats-server, each a Pekko cluster of its own holding its agent
@@ -57,6 +69,9 @@ class RegionRoutingTest {
   private RunningNode gateway;
   private String token;
   private final List<String> sessions = new CopyOnWriteArrayList<>();
+  /** The test's own view of the bus: heartbeats saying every slot of a region is free, by region. */
+  private Connection bus;
+  private final Map<String, Integer> emptyBeats = new ConcurrentHashMap<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -87,12 +102,22 @@ class RegionRoutingTest {
         }
         """.formatted(geoIpDatabase));
     token = gateway.createAccount("acme");
+    bus = NatsConnector.connect(nats.settings("region-routing-test"));
+    Dispatcher beats = bus.createDispatcher(message -> {
+      try {
+        AgentHeartbeat beat = NatsJson.read(message.getData(), AgentHeartbeat.class);
+        if (beat.freeSlots() == SLOTS) emptyBeats.merge(beat.region(), 1, Integer::sum);
+      } catch (NatsJson.MalformedMessageException e) {
+        throw new AssertionError(e);
+      }
+    });
+    beats.subscribe(Subjects.ALL_AGENT_HEARTBEATS);
     Await.until("both regions to take sessions", WAIT, () -> regions().containsAll(List.of("east=true", "west=true")));
   }
 
   @AfterAll
   void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {gateway, eastNode, westNode, east, west, nats}) {
+    for (AutoCloseable closeable : new AutoCloseable[] {bus, gateway, eastNode, westNode, east, west, nats}) {
       try {
         if (closeable != null) closeable.close();
       } catch (Exception e) {
@@ -106,15 +131,20 @@ class RegionRoutingTest {
     }
   }
 
-  /** Every test starts with both regions empty: its sessions are deleted and their slots come back. */
+  /**
+   * Every test starts with both regions empty: its sessions are deleted, their slots come back, and
+   * the gateway has heard so: the test saw two heartbeats of each region saying so, and the gateway
+   * got the first long before the test got the second.
+   */
   @AfterEach
   void endSessions() {
     for (String id : sessions) gateway.api.delete("/1.0/sessions/" + id, token);
     sessions.clear();
     Await.until("the media nodes' slots to be free again", WAIT,
         () -> freeSlots(east, "media-east") == SLOTS && freeSlots(west, "media-west") == SLOTS);
-    Await.until("both regions to take sessions again", WAIT,
-        () -> regions().containsAll(List.of("east=true", "west=true")));
+    emptyBeats.clear();
+    Await.until("two heartbeats of each region with every slot free", WAIT,
+        () -> emptyBeats.getOrDefault("east", 0) >= 2 && emptyBeats.getOrDefault("west", 0) >= 2);
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -192,6 +222,29 @@ class RegionRoutingTest {
     assertTrue(refused.error().contains("region 'east' is full") && refused.error().contains("region 'west' is full"),
         refused.error());
     assertEquals(503, create(FROM_WEST, Map.of("app", "demo"), Map.of()).status());
+  }
+
+  @Test
+  void aBurstLargerThanTheRegionSpillsOverToTheOtherInsteadOfBeingRefused() throws Exception {
+    // All at once, well within one heartbeat: the gateway counts the slots it hands out itself.
+    int burst = SLOTS + 2;
+    ExecutorService clients = Executors.newFixedThreadPool(burst);
+    try {
+      List<Future<HttpFromAddress.Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < burst; i++) {
+        HttpFromAddress client = new HttpFromAddress("127.0.0." + (10 + i));
+        replies.add(clients.submit(() -> create(client, Map.of("app", "demo"), Map.of())));
+      }
+      Map<String, Integer> byRegion = new TreeMap<>();
+      for (Future<HttpFromAddress.Reply> reply : replies) {
+        HttpFromAddress.Reply created = reply.get(60, TimeUnit.SECONDS);
+        assertEquals(201, created.status(), created.body());
+        byRegion.merge(created.json().path("metadata").path("region").asText(), 1, Integer::sum);
+      }
+      assertEquals(Map.of("east", SLOTS, "west", burst - SLOTS), byRegion);
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   @Test
