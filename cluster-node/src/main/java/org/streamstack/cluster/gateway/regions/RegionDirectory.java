@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -56,19 +55,11 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
   /** The regions known now, by name. */
   public record Regions(List<Region> regions) {
 
-    public Optional<Region> named(String name) {
-      return regions.stream().filter(region -> region.name().equals(name)).findFirst();
-    }
-
     /** Every application some known region offers, in alphabetical order. */
     public List<String> applications() {
       TreeSet<String> names = new TreeSet<>();
       for (Region region : regions) names.addAll(region.applications());
       return List.copyOf(names);
-    }
-
-    public boolean offered(String app) {
-      return regions.stream().anyMatch(region -> region.offers(app));
     }
   }
 
