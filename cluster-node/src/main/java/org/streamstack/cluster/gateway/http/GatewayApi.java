@@ -25,7 +25,6 @@ import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -34,6 +33,7 @@ import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.accounts.TokenVerifier;
 import org.streamstack.cluster.gateway.launch.InstanceLaunch;
 import org.streamstack.cluster.gateway.launch.LaunchRefused;
+import org.streamstack.cluster.gateway.regions.IpLiteral;
 import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.gateway.session.SessionIndex;
 import org.streamstack.cluster.gateway.session.SessionRecord;
@@ -138,7 +138,9 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
     if (error.status >= 500) {
       system.log().warn("{} {} failed: {}", request.method().value(), request.getUri().path(), error.getMessage());
     } else {
-      rejections.record(request, clientAddress(request), error.status, error.getMessage());
+      // Behind a trusted proxy, the client it names: the proxy's own address would say nothing.
+      java.net.InetAddress client = clients.of(request);
+      rejections.record(request, client == null ? "unknown" : IpLiteral.format(client), error.status, error.getMessage());
     }
     return HttpReply.error(error.status, error.getMessage());
   }
@@ -580,13 +582,6 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       if (!part.isEmpty()) segments.add(part);
     }
     return segments;
-  }
-
-  static String clientAddress(HttpRequest request) {
-    return request.getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(RemoteAddress::getAddress)
-        .map(address -> address.getHostAddress())
-        .orElse("unknown");
   }
 
   private static CompletionStage<HttpResponse> done(HttpResponse response) {
