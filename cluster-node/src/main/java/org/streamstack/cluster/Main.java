@@ -55,6 +55,15 @@ public final class Main {
         --turn-urls LIST     TURN URLs for every session's stun_servers, with time-limited credentials from
                              coturn's static-auth-secret STREAMSTACK_TURN_SECRET (STREAMSTACK_TURN_URLS)
 
+        Region of a session that names none (README "Regions"):
+        --region-cidrs LIST  client networks and their regions, longest prefix wins:
+                             "10.0.0.0/8=eu,2001:db8::/32=us" (STREAMSTACK_REGION_CIDRS)
+        --geoip-database F   a MaxMind DB file, GeoLite2/GeoIP2 Country or City (STREAMSTACK_GEOIP_DATABASE)
+        --geoip-countries L  its country codes to regions: "DE=eu,US=us" (STREAMSTACK_GEOIP_COUNTRIES)
+        --geoip-continents L its continent codes to regions: "EU=eu,NA=us" (STREAMSTACK_GEOIP_CONTINENTS)
+        --trusted-proxies L  proxies whose X-Forwarded-For names the client (default none;
+                             STREAMSTACK_TRUSTED_PROXIES)
+
         The role ams serves its API on port 8444 (STREAMSTACK_AMS_PORT) and needs a token
         (STREAMSTACK_AMS_TOKEN); it will not start without one.
       """;

@@ -33,6 +33,16 @@ public final class NodeOptions {
   private List<String> stunUrls;
   private List<String> turnUrls;
   private Config extra = ConfigFactory.empty();
+  /** Region routing settings from their flags: setting under streamstack.gateway.routing → value. */
+  private final java.util.Map<String, String> routing = new java.util.TreeMap<>();
+
+  /** Region routing flags (README "Regions") and the setting under streamstack.gateway.routing each sets. */
+  static final java.util.Map<String, String> ROUTING_FLAGS = java.util.Map.of(
+      "--region-cidrs", "cidr-regions",
+      "--geoip-database", "geoip-database",
+      "--geoip-countries", "geoip-countries",
+      "--geoip-continents", "geoip-continents",
+      "--trusted-proxies", "trusted-proxies");
 
   public static NodeOptions defaults() {
     return new NodeOptions();
@@ -154,6 +164,8 @@ public final class NodeOptions {
         case "--discovery" -> options.discovery(value);
         case "--stun-urls" -> options.stunUrls(list(value));
         case "--turn-urls" -> options.turnUrls(list(value));
+        case "--region-cidrs", "--geoip-database", "--geoip-countries", "--geoip-continents", "--trusted-proxies" ->
+            options.routing.put(ROUTING_FLAGS.get(flag), value);
         default -> throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
       }
     }
@@ -195,6 +207,7 @@ public final class NodeOptions {
     if (arteryPort != null) flags = set(flags, "pekko.remote.artery.canonical.port", arteryPort);
     if (managementPort != null) flags = set(flags, "streamstack.management.port", managementPort);
     if (discovery != null) flags = set(flags, "streamstack.node.discovery", discovery);
+    for (var setting : routing.entrySet()) flags = set(flags, "streamstack.gateway.routing." + setting.getKey(), setting.getValue());
     // Lists cannot come from an environment variable in HOCON: these two are read here, comma-separated.
     List<String> stun = stunUrls;
     if (stun == null && System.getenv("STREAMSTACK_STUN_URLS") != null) {

@@ -27,7 +27,7 @@ import org.streamstack.protocol.nats.StartInstance;
 final class AmsClient {
 
   /** One media node as AMS lists it: {@code freeSlots} is what it can still take (0 when offline). */
-  record Node(String name, boolean online, int freeSlots) {}
+  record Node(String name, boolean online, int freeSlots, List<String> instances) {}
 
   static final class AmsException extends RuntimeException {
     final int code;
@@ -76,7 +76,9 @@ final class AmsClient {
         // starting included); what the node reports in use is only the fallback.
         int free = node.has("free_encoder_slots") ? node.path("free_encoder_slots").asInt(0)
             : node.path("capacity").path("encoder_slots").asInt(0) - node.path("load").path("encoder_slots_used").asInt(0);
-        nodes.add(new Node(node.path("name").asText("?"), online, online ? Math.max(0, free) : 0));
+        List<String> instances = new ArrayList<>();
+        for (JsonNode instance : node.path("instances")) instances.add(instance.asText());
+        nodes.add(new Node(node.path("name").asText("?"), online, online ? Math.max(0, free) : 0, List.copyOf(instances)));
       }
       return List.copyOf(nodes);
     });

@@ -4,6 +4,9 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -44,7 +47,9 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
 
   private record Beat() implements Command {}
 
-  private record AmsReported(List<String> applications, List<AmsClient.Node> nodes) implements Command {}
+  /** AMS's answer to a beat's questions, asked once {@code startsAnswered} instances had been started. */
+  private record AmsReported(List<String> applications, List<AmsClient.Node> nodes, long startsAnswered)
+      implements Command {}
 
   private record AmsSilent(String reason) implements Command {}
 
@@ -75,6 +80,10 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
   private final Dispatcher dispatcher;
 
   private boolean beatInFlight;
+  /** Instances started so far (answered to a gateway); counted from the AMS callbacks' threads. */
+  private final AtomicLong starts = new AtomicLong();
+  /** Start number → instance, for starts no heartbeat has yet said AMS counts. */
+  private final ConcurrentSkipListMap<Long, String> unreflected = new ConcurrentSkipListMap<>();
   private List<String> applications = List.of();
   /** The condition of the region last logged, so that a change is logged once, not every beat. */
   private String lastCondition;
@@ -121,7 +130,10 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
     // AMS may take up to the request timeout, longer than a beat: one question at a time.
     if (beatInFlight) return this;
     beatInFlight = true;
-    CompletableFuture<AmsReported> report = ams.applications().thenCombine(ams.nodes(), AmsReported::new);
+    // Read before asking: every start counted here was placed by AMS before this question.
+    long startsAnswered = starts.get();
+    CompletableFuture<AmsReported> report = ams.applications().thenCombine(ams.nodes(),
+        (applications, nodes) -> new AmsReported(applications, nodes, startsAnswered));
     getContext().pipeToSelf(report, (reported, failure) ->
         failure == null ? reported : new AmsSilent(AmsClient.unwrap(failure).getMessage()));
     return this;
@@ -139,14 +151,33 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
       logCondition("available", "Region {} takes instances: {} of {} media nodes online; applications {}",
           settings.region(), online.size(), reported.nodes().size(), applications);
     }
-    publishHeartbeat(!online.isEmpty(), freeSlots);
+    publishHeartbeat(!online.isEmpty(), freeSlots, startsReflected(reported));
     return this;
+  }
+
+  /**
+   * The highest start number up to which AMS's answer counts every start of this agent (so the
+   * gateways stop counting those themselves, AgentHeartbeat): those answered before the question,
+   * since AMS answers a create once it has placed the instance, and after them those whose instance
+   * AMS lists on a node. A start placed while AMS answered the question may be in its free slots
+   * or not: unless listed it is not reflected yet, and the next beat will say.
+   */
+  private long startsReflected(AmsReported reported) {
+    long reflected = reported.startsAnswered();
+    unreflected.headMap(reflected, true).clear();
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    for (AmsClient.Node node : reported.nodes()) listed.addAll(node.instances());
+    for (Map.Entry<Long, String> start : unreflected.entrySet()) {
+      if (!listed.contains(start.getValue())) break;
+      reflected = start.getKey();
+    }
+    return reflected;
   }
 
   private Behavior<Command> onAmsSilent(AmsSilent silent) {
     beatInFlight = false;
     logCondition("ams-silent", "Region {} takes no instances: {}", settings.region(), silent.reason());
-    publishHeartbeat(false, 0);
+    publishHeartbeat(false, 0, null);
     return this;
   }
 
@@ -160,11 +191,11 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
     }
   }
 
-  private void publishHeartbeat(boolean available, int freeSlots) {
+  private void publishHeartbeat(boolean available, int freeSlots, Long startsReflected) {
     // Beats written while NATS reconnects would all arrive at once, stale; the next one will do.
     if (nats.getStatus() != Connection.Status.CONNECTED) return;
     AgentHeartbeat heartbeat = new AgentHeartbeat(settings.region(), agentId, available, freeSlots, applications,
-        System.currentTimeMillis());
+        System.currentTimeMillis(), startsReflected);
     try {
       nats.publish(Subjects.agentHeartbeat(settings.region()), NatsJson.write(heartbeat));
     } catch (IllegalStateException closedMeanwhile) {
@@ -213,7 +244,10 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
       if (failure == null) {
         log.info("Instance {} started in region {} for session {} ({})", instanceId,
             settings.region(), start.sessionId(), start.app());
-        reply(request, StartedInstance.started(instanceId));
+        // Counted once AMS has placed it (its create answers then), before the gateway hears of it.
+        long number = starts.incrementAndGet();
+        unreflected.put(number, instanceId);
+        reply(request, StartedInstance.started(instanceId, agentId, number));
       } else {
         AmsClient.AmsException refused = amsFailure(failure);
         log.info("No instance of '{}' for session {}: {} ({})", start.app(), start.sessionId(),

@@ -70,11 +70,11 @@ public final class AmsBus {
   }
 
   public CompletionStage<Ack> launch(String nodeId, LaunchInstance request) {
-    return request(Subjects.nodeLaunch(nodeId), request, Ack.class);
+    return request(Subjects.nodeLaunch(region, nodeId), request, Ack.class);
   }
 
   public CompletionStage<Ack> stop(String nodeId, StopInstanceOnNode request) {
-    return request(Subjects.nodeStop(nodeId), request, Ack.class);
+    return request(Subjects.nodeStop(region, nodeId), request, Ack.class);
   }
 
   public void publishStatus(InstanceStatus status) {

@@ -26,6 +26,7 @@ import org.streamstack.cluster.gateway.http.Rejections;
 import org.streamstack.cluster.gateway.launch.AgentLaunch;
 import org.streamstack.cluster.gateway.launch.InstanceLaunch;
 import org.streamstack.cluster.gateway.launch.ManualLaunch;
+import org.streamstack.cluster.gateway.regions.AddressRules;
 import org.streamstack.cluster.gateway.regions.RegionDirectory;
 import org.streamstack.cluster.gateway.regions.RegionSelector;
 import org.streamstack.cluster.gateway.session.SessionEntity;
@@ -77,13 +78,16 @@ public final class Gateway {
     TokenVerifier tokens = new TokenVerifier(system, settings.tokenCacheTtl(), settings.sessions().askTimeout());
     Rejections rejections = new Rejections();
     InstanceSocketUrls instanceSockets = new InstanceSocketUrls(settings.publicUrl());
+    AddressRules rules = AddressRules.open(settings.routing());
+    system.getWhenTerminated().thenRun(rules::close);
     InstanceLaunch launch;
     if (throughAgents) {
       ActorRef<RegionDirectory.Command> directory = system.systemActorOf(
-          RegionDirectory.create(nats, settings.agents(), clock), "region-directory", Props.empty());
-      launch = new AgentLaunch(system, settings, directory, agents, instanceSockets, RegionSelector.MOST_FREE_SLOTS);
+          RegionDirectory.create(nats, settings.agents(), clock, RegionSelector.byAddress(rules)), "region-directory",
+          Props.empty());
+      launch = new AgentLaunch(system, settings, directory, agents, instanceSockets);
     } else {
-      launch = new ManualLaunch(settings);
+      launch = new ManualLaunch(settings, rules);
     }
     Http http = Http.get(system);
     CompletionStage<ServerBinding> api = http.newServerAt(settings.iface(), settings.port())

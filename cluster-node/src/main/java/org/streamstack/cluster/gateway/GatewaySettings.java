@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import org.streamstack.cluster.gateway.ice.IceServers;
+import org.streamstack.cluster.gateway.regions.RoutingSettings;
 import org.streamstack.protocol.gateway.Screen;
 
 /** The {@code streamstack.gateway} section of the configuration, read once. */
@@ -25,7 +26,8 @@ public record GatewaySettings(
     IceServers iceServers,
     InstanceLaunch instanceLaunch,
     Agents agents,
-    Shares shares) {
+    Shares shares,
+    RoutingSettings routing) {
 
   /** How sessions get their instances (reference.conf, {@code instance-launch}). */
   public enum InstanceLaunch {
@@ -107,6 +109,7 @@ public record GatewaySettings(
         InstanceLaunch.parse(c.getString("instance-launch")),
         new Agents(c.getDuration("agent-timeout"), c.getDuration("region-forget-after"),
             c.getDuration("agent-request-timeout")),
-        new Shares(c.getInt("shares.max-peers-per-share"), c.getInt("shares.max-per-session")));
+        new Shares(c.getInt("shares.max-peers-per-share"), c.getInt("shares.max-per-session")),
+        RoutingSettings.from(c.getConfig("routing")));
   }
 }

@@ -183,6 +183,20 @@ class StreamAgentTest {
   }
 
   @Test
+  void startsAreNumberedAndHeartbeatsSayWhenAmsCountsThem() throws Exception {
+    StartedInstance first = start(UUID.randomUUID().toString(), "demo");
+    StartedInstance second = start(UUID.randomUUID().toString(), "demo");
+    assertEquals(node.system().address().toString(), first.agentId());
+    assertEquals(first.agentId(), second.agentId());
+    assertEquals(first.startSeq() + 1, second.startSeq(), "one number per start, in order");
+    // A refused start takes no number: no slot to account for.
+    assertEquals(null, start(UUID.randomUUID().toString(), "tetris").startSeq());
+    AgentHeartbeat counted = heartbeatWhere(b -> b.startsReflected() != null && b.startsReflected() >= second.startSeq());
+    assertTrue(counted.available());
+    assertEquals(second.startSeq(), start(UUID.randomUUID().toString(), "demo").startSeq() - 1);
+  }
+
+  @Test
   void amsRefusalsArePassedOnWithTheirCode() throws Exception {
     StartedInstance unknown = start(UUID.randomUUID().toString(), "tetris");
     assertEquals(400, unknown.code());

@@ -51,6 +51,34 @@ public final class RunningAms implements AutoCloseable {
     return new RunningAms(ClusterNode.start(options), token);
   }
 
+  /**
+   * A region of its own: a member (its own Pekko cluster) holding the roles agent and ams of
+   * {@code region}, its agent talking to its AMS and to the gateways over {@code nats}.
+   */
+  public static RunningAms withAgent(NatsServer nats, String region, String extraSettings) {
+    String token = "ams-" + UUID.randomUUID();
+    int amsPort = FreePorts.next();
+    NodeOptions options = NodeOptions.defaults()
+        .roles(List.of("agent", "ams"))
+        .region(region)
+        .arteryHost("127.0.0.1")
+        .arteryPort(FreePorts.next())
+        .journal("h2:mem:" + UUID.randomUUID())
+        .with(TEST_SETTINGS)
+        .with(nats.clusterNodeSettings())
+        .with("""
+            streamstack.ams.port = %d
+            streamstack.ams.token = "%s"
+            streamstack.agent {
+              ams-url = "http://127.0.0.1:%d"
+              ams-token = "%s"
+              heartbeat-interval = 200ms
+            }
+            """.formatted(amsPort, token, amsPort, token))
+        .with(extraSettings);
+    return new RunningAms(ClusterNode.start(options), token);
+  }
+
   public String url() {
     return api.base;
   }

@@ -61,8 +61,8 @@ public final class StandInMediaNode implements AutoCloseable {
     this.encoderSlots = encoderSlots;
     this.nats = NatsConnector.connect(server.settings("stand-in media node " + nodeId));
     Dispatcher dispatcher = nats.createDispatcher();
-    dispatcher.subscribe(Subjects.nodeLaunch(nodeId), this::onLaunch);
-    dispatcher.subscribe(Subjects.nodeStop(nodeId), this::onStop);
+    dispatcher.subscribe(Subjects.nodeLaunch(region, nodeId), this::onLaunch);
+    dispatcher.subscribe(Subjects.nodeStop(region, nodeId), this::onStop);
     beats.scheduleWithFixedDelay(this::beat, 0, 200, TimeUnit.MILLISECONDS);
   }
 

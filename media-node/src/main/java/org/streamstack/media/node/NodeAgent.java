@@ -139,9 +139,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     this.connection = setup.bus();
     ActorRef<Command> self = context.getSelf();
     Dispatcher requests = connection.createDispatcher();
-    requests.subscribe(Subjects.nodeLaunch(setup.nodeId()),
+    requests.subscribe(Subjects.nodeLaunch(setup.region(), setup.nodeId()),
         message -> self.tell(new LaunchArrived(message.getData(), message.getReplyTo())));
-    requests.subscribe(Subjects.nodeStop(setup.nodeId()),
+    requests.subscribe(Subjects.nodeStop(setup.region(), setup.nodeId()),
         message -> self.tell(new StopArrived(message.getData(), message.getReplyTo())));
     timers.startTimerAtFixedRate(HEARTBEAT_TIMER, new SendHeartbeat(), Duration.ZERO, setup.heartbeatInterval());
     context.getLog().info("Node {} of region {} on the bus at {}: {} encoder slots, {} CPUs, GPUs {}",

@@ -113,7 +113,7 @@ class MediaNodeLifecycleTest {
       for (String id : ids) {
         LaunchInstance launch = new LaunchInstance(id, null, REGION,
             new LaunchInstance.Application("demo", 1, "synthetic", null, null, null, null, null), null, null);
-        Message reply = bus.request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch), WAIT);
+        Message reply = bus.request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch), WAIT);
         assertNotNull(reply);
         assertTrue(NatsJson.read(reply.getData(), Ack.class).ok());
       }

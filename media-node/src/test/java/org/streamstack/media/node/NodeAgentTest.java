@@ -118,7 +118,7 @@ class NodeAgentTest {
         new LaunchInstance.Application("demo", 1, "synthetic", null, null, null, List.of("vp8"), "cpu"),
         new Screen(640, 360, 30, null), gateway.instanceSocketUrl(sessionId));
 
-    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch)).ok());
+    assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch)).ok());
     awaitEvent(instanceId, InstanceEvent.Kind.RUNNING);
     Await.until("the session to turn active", WAIT, () -> "active".equals(
         gateway.api.get("/1.0/sessions/" + sessionId, token).json().path("metadata").path("status").asText()));
@@ -138,17 +138,17 @@ class NodeAgentTest {
     nextHeartbeat(beat -> beat.instances().contains(instanceId) && beat.load().encoderSlotsUsed() >= 1);
 
     // AMS asking again (a lost reply) changes nothing.
-    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch)).ok());
+    assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch)).ok());
     assertEquals(1, events.stream().filter(e -> e.instanceId().equals(instanceId)
         && e.kind() == InstanceEvent.Kind.RUNNING).count());
 
-    assertTrue(request(Subjects.nodeStop(NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, "the test is done"))).ok());
+    assertTrue(request(Subjects.nodeStop(REGION, NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, "the test is done"))).ok());
     InstanceEvent ended = awaitEvent(instanceId, InstanceEvent.Kind.ENDED);
     assertEquals("the test is done", ended.message());
     assertEquals(NODE_ID, ended.nodeId());
     nextHeartbeat(beat -> !beat.instances().contains(instanceId));
     // Stopping what no longer runs says so: AMS takes 404 as stopped, with no ENDED to wait for.
-    Ack gone = request(Subjects.nodeStop(NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, null)));
+    Ack gone = request(Subjects.nodeStop(REGION, NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, null)));
     assertEquals(404, gone.code());
     assertTrue(gone.error().contains(instanceId), gone.error());
   }
@@ -157,7 +157,7 @@ class NodeAgentTest {
   void anInstanceWhoseSessionIsDeletedFailsAndGoes() {
     String sessionId = gateway.createSession(token, Map.of("app", "demo")).path("id").asText();
     String instanceId = nextInstanceId();
-    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(instanceId, sessionId, "synthetic", null,
+    assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch(instanceId, sessionId, "synthetic", null,
         gateway.instanceSocketUrl(sessionId)))).ok());
     awaitEvent(instanceId, InstanceEvent.Kind.RUNNING);
     Await.until("the session to turn active", WAIT, () -> "active".equals(
@@ -172,14 +172,14 @@ class NodeAgentTest {
   @Test
   void anX11ProgramsExitIsReportedWithItsStatus() {
     String failing = nextInstanceId();
-    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(new LaunchInstance(failing, null, REGION,
+    assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(new LaunchInstance(failing, null, REGION,
         new LaunchInstance.Application("shell", 1, "x11", List.of("sh", "-c", "sleep 0.2; exit 7"), "/",
             Map.of("LANG", "C"), List.of("h264"), "cpu"), new Screen(320, 240, 30, null), null))).ok());
     awaitEvent(failing, InstanceEvent.Kind.RUNNING);
     InstanceEvent failed = awaitEvent(failing, InstanceEvent.Kind.FAILED);
     assertEquals("the program exited with status 7", failed.message());
     String ending = nextInstanceId();
-    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(new LaunchInstance(ending, null, REGION,
+    assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(new LaunchInstance(ending, null, REGION,
         new LaunchInstance.Application("true", 1, "x11", List.of("true"), null, null, null, null), null, null))).ok());
     assertEquals("the program exited with status 0", awaitEvent(ending, InstanceEvent.Kind.ENDED).message());
     nextHeartbeat(beat -> !beat.instances().contains(failing) && !beat.instances().contains(ending));
@@ -187,37 +187,37 @@ class NodeAgentTest {
 
   @Test
   void requestsThatCannotBeUsedAreRefusedAndTheNodeCarriesOn() {
-    Ack x11 = request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(nextInstanceId(), null, "x11", null, null)));
+    Ack x11 = request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch(nextInstanceId(), null, "x11", null, null)));
     assertEquals(400, x11.code());
     assertTrue(x11.error().contains("x11"), x11.error());
-    Ack unknown = request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(nextInstanceId(), null, "android", null, null)));
+    Ack unknown = request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch(nextInstanceId(), null, "android", null, null)));
     assertEquals(400, unknown.code());
     assertTrue(unknown.error().contains("application.source"), unknown.error());
-    Ack oddScreen = request(Subjects.nodeLaunch(NODE_ID),
+    Ack oddScreen = request(Subjects.nodeLaunch(REGION, NODE_ID),
         NatsJson.write(launch(nextInstanceId(), null, "synthetic", new Screen(641, 360, 30, null), null)));
     assertEquals(400, oddScreen.code());
     assertTrue(oddScreen.error().contains("screen"), oddScreen.error());
-    Ack badCodec = request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(new LaunchInstance(nextInstanceId(), null, REGION,
+    Ack badCodec = request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(new LaunchInstance(nextInstanceId(), null, REGION,
         new LaunchInstance.Application("demo", 1, "synthetic", null, null, null, List.of("av1"), "auto"), null, null)));
     assertEquals(400, badCodec.code());
     assertTrue(badCodec.error().contains("application.videoCodecs"), badCodec.error());
-    Ack badUrl = request(Subjects.nodeLaunch(NODE_ID),
+    Ack badUrl = request(Subjects.nodeLaunch(REGION, NODE_ID),
         NatsJson.write(launch(nextInstanceId(), null, "synthetic", null, "http://not-a-socket")));
     assertEquals(400, badUrl.code());
     assertTrue(badUrl.error().contains("instanceSocketUrl"), badUrl.error());
 
     for (byte[] garbage : List.of("not json".getBytes(StandardCharsets.UTF_8), new byte[0],
         "{\"instanceId\":[1,2]}".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8))) {
-      assertEquals(400, request(Subjects.nodeLaunch(NODE_ID), garbage).code());
+      assertEquals(400, request(Subjects.nodeLaunch(REGION, NODE_ID), garbage).code());
     }
-    assertEquals(400, request(Subjects.nodeStop(NODE_ID), "[]".getBytes(StandardCharsets.UTF_8)).code());
-    assertEquals(400, request(Subjects.nodeStop(NODE_ID), "{}".getBytes(StandardCharsets.UTF_8)).code());
+    assertEquals(400, request(Subjects.nodeStop(REGION, NODE_ID), "[]".getBytes(StandardCharsets.UTF_8)).code());
+    assertEquals(400, request(Subjects.nodeStop(REGION, NODE_ID), "{}".getBytes(StandardCharsets.UTF_8)).code());
 
     // Still at work: an instance without streaming launches and stops.
     String instanceId = nextInstanceId();
-    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(instanceId, null, "synthetic", null, null))).ok());
+    assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch(instanceId, null, "synthetic", null, null))).ok());
     awaitEvent(instanceId, InstanceEvent.Kind.RUNNING);
-    assertTrue(request(Subjects.nodeStop(NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, "done"))).ok());
+    assertTrue(request(Subjects.nodeStop(REGION, NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, "done"))).ok());
     awaitEvent(instanceId, InstanceEvent.Kind.ENDED);
   }
 
@@ -228,15 +228,15 @@ class NodeAgentTest {
     for (int i = 0; i < SLOTS; i++) {
       String id = nextInstanceId();
       ids.add(id);
-      assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(id, null, "synthetic", null, null))).ok());
+      assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch(id, null, "synthetic", null, null))).ok());
     }
-    Ack full = request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(nextInstanceId(), null, "synthetic", null, null)));
+    Ack full = request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch(nextInstanceId(), null, "synthetic", null, null)));
     assertEquals(503, full.code());
     NodeHeartbeat beat = nextHeartbeat(b -> b.instances().containsAll(ids));
     assertEquals(SLOTS, beat.load().encoderSlotsUsed());
     assertEquals(SLOTS, beat.load().instances());
     for (String id : ids) {
-      assertTrue(request(Subjects.nodeStop(NODE_ID), NatsJson.write(new StopInstanceOnNode(id, "make room"))).ok());
+      assertTrue(request(Subjects.nodeStop(REGION, NODE_ID), NatsJson.write(new StopInstanceOnNode(id, "make room"))).ok());
     }
     for (String id : ids) awaitEvent(id, InstanceEvent.Kind.ENDED);
     nextHeartbeat(b -> b.instances().isEmpty() && b.load().encoderSlotsUsed() == 0);
@@ -251,9 +251,9 @@ class NodeAgentTest {
     assertNotNull(beat);
     String instanceId = nextInstanceId();
     Await.until("the test's own connection to come back", WAIT, () -> bus.getStatus() == Connection.Status.CONNECTED);
-    assertTrue(request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch(instanceId, null, "synthetic", null, null))).ok());
+    assertTrue(request(Subjects.nodeLaunch(REGION, NODE_ID), NatsJson.write(launch(instanceId, null, "synthetic", null, null))).ok());
     awaitEvent(instanceId, InstanceEvent.Kind.RUNNING);
-    assertTrue(request(Subjects.nodeStop(NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, "done"))).ok());
+    assertTrue(request(Subjects.nodeStop(REGION, NODE_ID), NatsJson.write(new StopInstanceOnNode(instanceId, "done"))).ok());
     awaitEvent(instanceId, InstanceEvent.Kind.ENDED);
   }
 

@@ -65,7 +65,7 @@ class NodeDrainTest {
   private Ack launch(String instanceId) throws Exception {
     LaunchInstance launch = new LaunchInstance(instanceId, null, "local",
         new LaunchInstance.Application("demo", 1, "synthetic", null, null, null, List.of("h264"), "cpu"), null, null);
-    Message reply = bus.request(Subjects.nodeLaunch(NODE_ID), NatsJson.write(launch), WAIT);
+    Message reply = bus.request(Subjects.nodeLaunch("local", NODE_ID), NatsJson.write(launch), WAIT);
     assertNotNull(reply, "no answer to the launch of " + instanceId);
     return NatsJson.read(reply.getData(), Ack.class);
   }

@@ -76,14 +76,18 @@ public final class Subjects {
     return region(region) + ".node.instance-event";
   }
 
-  /** Request, AMS → one media node: {@link LaunchInstance} → {@link Ack}. */
-  public static String nodeLaunch(String nodeId) {
-    return ROOT + ".node." + token(nodeId) + ".launch";
+  /**
+   * Request, AMS → one media node of its region: {@link LaunchInstance} → {@link Ack}. Node names
+   * are unique within a region only (two regions' DaemonSets on hosts of the same name), so the
+   * region is part of the subject: one region's AMS never reaches another region's node.
+   */
+  public static String nodeLaunch(String region, String nodeId) {
+    return region(region) + ".node." + token(nodeId) + ".launch";
   }
 
-  /** Request, AMS → one media node: {@link StopInstanceOnNode} → {@link Ack}. */
-  public static String nodeStop(String nodeId) {
-    return ROOT + ".node." + token(nodeId) + ".stop";
+  /** Request, AMS → one media node of its region: {@link StopInstanceOnNode} → {@link Ack}. */
+  public static String nodeStop(String region, String nodeId) {
+    return region(region) + ".node." + token(nodeId) + ".stop";
   }
 
   private static String region(String region) {

@@ -20,8 +20,10 @@ class NatsContractTest {
         Ack.OK,
         Ack.failed(503, "no capacity"),
         new AgentHeartbeat("eu-west", "agent-1", true, 12, List.of("demo", "game"), 1_700_000_000_000L),
+        new AgentHeartbeat("eu-west", "agent-1", true, 12, List.of("demo"), 1_700_000_000_000L, 41L),
         new StartInstance("s1", "demo", 2, new Screen(1280, 720, 30, 240), "ws://gw/1.0/sessions/s1/sockets/instance?token=t"),
         StartedInstance.started("i1"),
+        StartedInstance.started("i1", "agent-1", 42),
         StartedInstance.failed(400, "unknown application 'x'"),
         new StopInstance("s1", null, "deleted by its owner"),
         new CreateSession("local", "i1", "demo", null, new Screen(800, 600, 60, null), null),
@@ -60,7 +62,7 @@ class NatsContractTest {
   @Test
   void subjectsCarryTheVersionAndOneTokenPerName() {
     assertEquals("streamstack.v1.region.eu-west.agent.start-instance", Subjects.agentStartInstance("eu-west"));
-    assertEquals("streamstack.v1.node.gpu-7_a.launch", Subjects.nodeLaunch("gpu-7_a"));
+    assertEquals("streamstack.v1.region.eu-west.node.gpu-7_a.launch", Subjects.nodeLaunch("eu-west", "gpu-7_a"));
     assertTrue(Subjects.ALL_AGENT_HEARTBEATS.startsWith("streamstack.v1."));
     for (String bad : new String[] {"", "a.b", "*", ">", "eu west", null}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Subjects.nodeHeartbeat(bad));

@@ -25,7 +25,6 @@ import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -34,6 +33,7 @@ import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.accounts.TokenVerifier;
 import org.streamstack.cluster.gateway.launch.InstanceLaunch;
 import org.streamstack.cluster.gateway.launch.LaunchRefused;
+import org.streamstack.cluster.gateway.regions.IpLiteral;
 import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.gateway.session.SessionIndex;
 import org.streamstack.cluster.gateway.session.SessionRecord;
@@ -81,6 +81,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   private final ConcurrentHashMap<String, TokenBucket> rateByAccount = new ConcurrentHashMap<>();
   private final WebPage webPage = new WebPage();
   private final NodeMetrics metrics;
+  private final ClientAddress clients;
 
   public GatewayApi(ActorSystem<?> system, GatewaySettings settings, TokenVerifier tokens, Rejections rejections,
       Clock clock, InstanceLaunch launch) {
@@ -94,6 +95,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
     this.materializer = Materializer.matFromSystem(system);
     this.sharding = ClusterSharding.get(system);
     this.metrics = NodeMetrics.get(system);
+    this.clients = new ClientAddress(settings.routing().trustedProxies());
   }
 
   /** A refusal with its status code; thrown inside handlers and turned into an error envelope. */
@@ -144,7 +146,9 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
     if (error.status >= 500) {
       system.log().warn("{} {} failed: {}", request.method().value(), request.getUri().path(), error.getMessage());
     } else {
-      rejections.record(request, clientAddress(request), error.status, error.getMessage());
+      // Behind a trusted proxy, the client it names: the proxy's own address would say nothing.
+      java.net.InetAddress client = clients.of(request);
+      rejections.record(request, client == null ? "unknown" : IpLiteral.format(client), error.status, error.getMessage());
     }
     return HttpReply.error(error.status, error.getMessage());
   }
@@ -292,7 +296,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       Screen screen = create.screen() == null ? settings.defaultScreen() : create.screen().orDefaults(settings.defaultScreen());
       JsonNode extra = create.extraData();
       String sessionId = UUID.randomUUID().toString();
-      return launch.regionFor(create.app(), create.region(), clientAddress(call.request()))
+      return launch.regionFor(sessionId, create.app(), create.region(), clients.of(call.request()))
           .thenCompose(region -> SessionEntity.registerAndCreate(system, settings.sessions(), sessionId,
               new SessionEntity.Spec(call.account(), create.app(), create.appVersion(), region,
                   Boolean.TRUE.equals(create.joinable()), Boolean.TRUE.equals(create.ephemeral()),
@@ -726,13 +730,6 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       if (!part.isEmpty()) segments.add(part);
     }
     return segments;
-  }
-
-  static String clientAddress(HttpRequest request) {
-    return request.getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(RemoteAddress::getAddress)
-        .map(address -> address.getHostAddress())
-        .orElse("unknown");
   }
 
   private static CompletionStage<HttpResponse> done(HttpResponse response) {

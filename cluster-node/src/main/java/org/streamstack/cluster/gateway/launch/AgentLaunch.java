@@ -1,8 +1,8 @@
 package org.streamstack.cluster.gateway.launch;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,9 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.agents.AgentClient;
-import org.streamstack.cluster.gateway.regions.Region;
+import org.streamstack.cluster.gateway.regions.RegionPick;
 import org.streamstack.cluster.gateway.regions.RegionDirectory;
-import org.streamstack.cluster.gateway.regions.RegionSelector;
 import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.gateway.session.SessionRecord;
 import org.streamstack.cluster.gateway.signaling.InstanceSocketUrls;
@@ -38,16 +37,14 @@ public final class AgentLaunch implements InstanceLaunch {
   private final ActorRef<RegionDirectory.Command> directory;
   private final AgentClient agents;
   private final InstanceSocketUrls instanceSockets;
-  private final RegionSelector selector;
   private final Duration askTimeout;
 
   public AgentLaunch(ActorSystem<?> system, GatewaySettings settings, ActorRef<RegionDirectory.Command> directory,
-      AgentClient agents, InstanceSocketUrls instanceSockets, RegionSelector selector) {
+      AgentClient agents, InstanceSocketUrls instanceSockets) {
     this.system = system;
     this.directory = directory;
     this.agents = agents;
     this.instanceSockets = instanceSockets;
-    this.selector = selector;
     this.askTimeout = settings.sessions().askTimeout();
   }
 
@@ -68,32 +65,16 @@ public final class AgentLaunch implements InstanceLaunch {
   }
 
   @Override
-  public CompletionStage<String> regionFor(String app, String requestedRegion, String clientAddress) {
-    return known().thenApply(known -> {
-      if (!known.offered(app)) throw new LaunchRefused(400, "unknown application '" + app + "'");
-      if (requestedRegion != null && !requestedRegion.isEmpty()) {
-        Region region = known.named(requestedRegion)
-            .orElseThrow(() -> new LaunchRefused(400, "unknown region '" + requestedRegion + "'"));
-        LaunchRefused refusal = refusal(region, app);
-        if (refusal != null) throw refusal;
-        return region.name();
-      }
-      List<Region> candidates = known.regions().stream()
-          .filter(region -> region.offers(app) && region.canStartNow())
-          .toList();
-      Optional<Region> chosen = selector.choose(app, clientAddress, candidates);
-      return chosen.orElseThrow(() -> new LaunchRefused(503, "no region can start '" + app + "' now")).name();
-    });
-  }
-
-  /** Why {@code region} cannot start {@code app} now, or null when it can. */
-  private static LaunchRefused refusal(Region region, String app) {
-    String name = "region '" + region.name() + "'";
-    if (!region.offers(app)) return new LaunchRefused(400, name + " does not offer application '" + app + "'");
-    if (region.silent()) return new LaunchRefused(503, name + " is unavailable: its agents are silent");
-    if (!region.available()) return new LaunchRefused(503, name + " is unavailable now");
-    if (region.freeSlots() <= 0) return new LaunchRefused(503, name + " is full: it has no free capacity");
-    return null;
+  public CompletionStage<String> regionFor(String sessionId, String app, String requestedRegion, InetAddress client) {
+    return AskPattern.<RegionDirectory.Command, RegionPick>ask(directory,
+            replyTo -> new RegionDirectory.Pick(sessionId, app, requestedRegion, client, replyTo), askTimeout,
+            system.scheduler())
+        .thenApply(pick -> {
+          if (pick instanceof RegionPick.Refused refused) throw new LaunchRefused(refused.status(), refused.reason());
+          RegionPick.Chosen chosen = (RegionPick.Chosen) pick;
+          log.info("Session {} runs in region {}: {}", sessionId, chosen.region().name(), chosen.rule());
+          return chosen.region().name();
+        });
   }
 
   @Override
@@ -109,6 +90,9 @@ public final class AgentLaunch implements InstanceLaunch {
           return agents.startInstance(session.region(),
                   new StartInstance(session.id(), session.app(), session.appVersion(), session.screen(), url))
               .handle((started, failure) -> {
+                directory.tell(failure == null && started.ok()
+                    ? new RegionDirectory.Settled(session.id(), true, started.agentId(), started.startSeq())
+                    : new RegionDirectory.Settled(session.id(), false, null, null));
                 if (failure != null) return fail(entity, session, 503, noAnswer(session, failure));
                 if (!started.ok()) {
                   return fail(entity, session, statusOf(started.code()),

@@ -1,5 +1,6 @@
 package org.streamstack.cluster.gateway.launch;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.streamstack.cluster.gateway.session.SessionRecord;
@@ -17,10 +18,11 @@ public interface InstanceLaunch {
   CompletionStage<List<String>> applications();
 
   /**
-   * The region a new session of {@code app} runs in: {@code requestedRegion} when it can serve the
-   * session, or the best one when it is null or empty.
+   * The region new session {@code sessionId} of {@code app} runs in: {@code requestedRegion} when it
+   * can serve the session, or the best one for the client at {@code client} (null: unknown) when it
+   * is null or empty.
    */
-  CompletionStage<String> regionFor(String app, String requestedRegion, String clientAddress);
+  CompletionStage<String> regionFor(String sessionId, String app, String requestedRegion, InetAddress client);
 
   /**
    * Gets a newly created session its instance. Completes with the session as it is then; fails with

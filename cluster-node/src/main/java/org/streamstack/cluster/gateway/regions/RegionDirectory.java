@@ -2,6 +2,7 @@ package org.streamstack.cluster.gateway.regions;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -30,6 +30,11 @@ import org.streamstack.protocol.nats.Subjects;
  * member, each hearing all heartbeats: no queue group). A region whose agents have all been silent
  * for the agent timeout is unavailable; after the forget delay it is gone. Several agents of one
  * region see the same AMS, so their reports are merged, not added up.
+ *
+ * <p>It also picks the region of each new session ({@link Pick}), one at a time, and counts the
+ * slot that session will take until the region's heartbeats can show it: a burst of sessions
+ * larger than a region's room between two heartbeats spills over to other regions instead of
+ * being sent where AMS would refuse it.
  */
 public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Command> {
 
@@ -37,22 +42,24 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
 
   public record GetRegions(ActorRef<Regions> replyTo) implements Command {}
 
+  /** Picks the region of new session {@code sessionId}; a chosen region counts the session's slot as taken. */
+  public record Pick(String sessionId, String app, String requestedRegion, InetAddress client,
+      ActorRef<RegionPick> replyTo) implements Command {}
+
+  /**
+   * The region's agent answered the start of {@code sessionId}'s instance: {@code started} or not,
+   * and which start of which agent it was (null from agents that do not say).
+   */
+  public record Settled(String sessionId, boolean started, String agentId, Long startSeq) implements Command {}
+
   /** The regions known now, by name. */
   public record Regions(List<Region> regions) {
-
-    public Optional<Region> named(String name) {
-      return regions.stream().filter(region -> region.name().equals(name)).findFirst();
-    }
 
     /** Every application some known region offers, in alphabetical order. */
     public List<String> applications() {
       TreeSet<String> names = new TreeSet<>();
       for (Region region : regions) names.addAll(region.applications());
       return List.copyOf(names);
-    }
-
-    public boolean offered(String app) {
-      return regions.stream().anyMatch(region -> region.offers(app));
     }
   }
 
@@ -62,12 +69,22 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
 
   private record Heard(AgentHeartbeat beat, Instant at) {}
 
-  public static Behavior<Command> create(Connection nats, GatewaySettings.Agents settings, Clock clock) {
+  /**
+   * A slot counted as taken in {@code region} since {@code at}; {@code settledAt} once the agent
+   * answered, with the agent's id and start number when it gave them.
+   */
+  private record Claim(String region, Instant at, Instant settledAt, String agentId, Long startSeq) {}
+
+  /** How long to count a slot before the region's heartbeats are known: the agents' default interval. */
+  private static final Duration DEFAULT_BEAT_INTERVAL = Duration.ofSeconds(2);
+
+  public static Behavior<Command> create(Connection nats, GatewaySettings.Agents settings, Clock clock,
+      RegionSelector selector) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       Duration sweep = settings.agentTimeout().dividedBy(4);
       if (sweep.compareTo(Duration.ofMillis(100)) < 0) sweep = Duration.ofMillis(100);
       timers.startTimerWithFixedDelay(new Sweep(), sweep);
-      return new RegionDirectory(context, nats, settings, clock);
+      return new RegionDirectory(context, nats, settings, clock, selector);
     }));
   }
 
@@ -81,10 +98,19 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
   private final Map<String, String> lastLogged = new HashMap<>();
   private long malformed;
   private final NodeMetrics metrics;
+  private final RegionSelector selector;
+  /** Session id → the slot its pick took. */
+  private final Map<String, Claim> claims = new HashMap<>();
+  /** Region name → when a heartbeat of it last arrived, and the time between its last two. */
+  private final Map<String, Instant> lastBeat = new HashMap<>();
+  private final Map<String, Duration> beatInterval = new HashMap<>();
+  /** Agent id → the last start number its heartbeats said AMS counts. */
+  private final Map<String, Long> reflectedByAgent = new HashMap<>();
 
   private RegionDirectory(ActorContext<Command> context, Connection nats, GatewaySettings.Agents settings,
-      Clock clock) {
+      Clock clock, RegionSelector selector) {
     super(context);
+    this.selector = selector;
     context.setLoggerName(RegionDirectory.class);
     this.nats = nats;
     this.settings = settings;
@@ -100,6 +126,8 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(GetRegions.class, this::onGetRegions)
+        .onMessage(Pick.class, this::onPick)
+        .onMessage(Settled.class, this::onSettled)
         .onMessage(HeartbeatReceived.class, this::onHeartbeat)
         .onMessage(Sweep.class, this::onSweep)
         .onSignal(PostStop.class, this::onPostStop)
@@ -107,13 +135,77 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
   }
 
   private Behavior<Command> onGetRegions(GetRegions command) {
-    Instant now = clock.instant();
+    command.replyTo().tell(new Regions(current(clock.instant())));
+    return this;
+  }
+
+  private List<Region> current(Instant now) {
+    expireClaims(now);
     List<Region> regions = new ArrayList<>(heard.size());
     for (Map.Entry<String, Map<String, Heard>> entry : heard.entrySet()) {
       regions.add(merge(entry.getKey(), entry.getValue().values(), now));
     }
-    command.replyTo().tell(new Regions(List.copyOf(regions)));
+    return List.copyOf(regions);
+  }
+
+  private Behavior<Command> onPick(Pick pick) {
+    Instant now = clock.instant();
+    RegionPick result = RegionPick.of(pick.app(), pick.requestedRegion(), pick.client(), current(now), selector);
+    if (result instanceof RegionPick.Chosen chosen) {
+      claims.put(pick.sessionId(), new Claim(chosen.region().name(), now, null, null, null));
+    }
+    pick.replyTo().tell(result);
     return this;
+  }
+
+  private Behavior<Command> onSettled(Settled settled) {
+    Claim claim = claims.get(settled.sessionId());
+    if (claim == null) return this;
+    Long reflected = settled.agentId() == null ? null : reflectedByAgent.get(settled.agentId());
+    if (settled.started() && settled.startSeq() != null && reflected != null && settled.startSeq() <= reflected) {
+      // The agent's heartbeat that counts this start came before its answer reached us.
+      claims.remove(settled.sessionId());
+    } else if (settled.started()) {
+      claims.put(settled.sessionId(), new Claim(claim.region(), claim.at(), clock.instant(), settled.agentId(),
+          settled.startSeq()));
+    } else {
+      claims.remove(settled.sessionId());
+    }
+    return this;
+  }
+
+  /**
+   * A started instance's slot shows in AMS's free slots once AMS has placed it, which it has when
+   * the agent answers; the agent's heartbeats say which of its starts preceded their question to
+   * AMS ({@link AgentHeartbeat#startsReflected()}), and those claims end there. An agent that does
+   * not say is asked again within two heartbeat intervals of the answer: its claims end then
+   * (counted twice for a moment: a region looks full a little early, never late). Claims an agent
+   * never reflects (it restarted and counts anew) end after the agent timeout; a start that never
+   * settles after the longest an agent may take.
+   */
+  private void expireClaims(Instant now) {
+    claims.values().removeIf(claim -> {
+      if (claim.settledAt() == null) return claim.at().plus(settings.requestTimeout().multipliedBy(2)).isBefore(now);
+      Duration kept = claim.startSeq() != null ? settings.agentTimeout()
+          : beatInterval.getOrDefault(claim.region(), DEFAULT_BEAT_INTERVAL).multipliedBy(2);
+      return claim.settledAt().plus(kept).isBefore(now);
+    });
+  }
+
+  /** Ends the claims whose starts {@code beat} says AMS counted. */
+  private void reflected(AgentHeartbeat beat) {
+    if (beat.startsReflected() == null) return;
+    reflectedByAgent.put(beat.agentId(), beat.startsReflected());
+    claims.values().removeIf(claim -> claim.startSeq() != null && beat.agentId().equals(claim.agentId())
+        && claim.region().equals(beat.region()) && claim.startSeq() <= beat.startsReflected());
+  }
+
+  private int claimed(String region) {
+    int count = 0;
+    for (Claim claim : claims.values()) {
+      if (claim.region().equals(region)) count++;
+    }
+    return count;
   }
 
   private Behavior<Command> onHeartbeat(HeartbeatReceived received) {
@@ -136,6 +228,13 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
       getContext().getLog().info("Region {} has another agent: {}", beat.region(), beat.agentId());
     }
     agents.put(beat.agentId(), new Heard(beat, clock.instant()));
+    reflected(beat);
+    Instant previous = lastBeat.put(beat.region(), clock.instant());
+    if (previous != null) {
+      Duration interval = Duration.between(previous, clock.instant());
+      // Several agents beat in turn; a silence longer than the agent timeout is no interval.
+      if (interval.compareTo(settings.agentTimeout()) < 0) beatInterval.merge(beat.region(), interval, RegionDirectory::longer);
+    }
     logIfChanged(merge(beat.region(), agents.values(), clock.instant()));
     countAgents(clock.instant());
     return this;
@@ -156,17 +255,29 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
     return null;
   }
 
+  private static Duration longer(Duration known, Duration observed) {
+    // The longest interval seen lately: the one that bounds how stale a heartbeat can be.
+    return observed.compareTo(known) > 0 ? observed : known.plus(observed).dividedBy(2);
+  }
+
   private Behavior<Command> onSweep(Sweep sweep) {
     Instant now = clock.instant();
+    expireClaims(now);
     Instant forgetBefore = now.minus(settings.regionForgetAfter());
     var regions = heard.entrySet().iterator();
     while (regions.hasNext()) {
       Map.Entry<String, Map<String, Heard>> region = regions.next();
-      region.getValue().values().removeIf(last -> last.at().isBefore(forgetBefore));
+      region.getValue().entrySet().removeIf(agent -> {
+        boolean forgotten = agent.getValue().at().isBefore(forgetBefore);
+        if (forgotten) reflectedByAgent.remove(agent.getKey());
+        return forgotten;
+      });
       if (region.getValue().isEmpty()) {
         getContext().getLog().warn("Region {} is forgotten: no agent of it was heard for {} s",
             region.getKey(), settings.regionForgetAfter().toSeconds());
         lastLogged.remove(region.getKey());
+        lastBeat.remove(region.getKey());
+        beatInterval.remove(region.getKey());
         regions.remove();
       } else {
         logIfChanged(merge(region.getKey(), region.getValue().values(), now));
@@ -210,7 +321,7 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
       }
     }
     if (!anyHeard) return new Region(name, false, 0, List.copyOf(lastKnownApplications), true);
-    return new Region(name, available, freeSlots, List.copyOf(applications), false);
+    return new Region(name, available, Math.max(0, freeSlots - claimed(name)), List.copyOf(applications), false);
   }
 
   private void logIfChanged(Region region) {
