@@ -179,6 +179,7 @@ public final class SyntheticApplication implements FrameSource {
       throw new IllegalArgumentException("video size " + videoWidth + "x" + videoHeight);
     }
     videoSize = ((long) videoWidth << 32) | videoHeight;
+    input.setBounds(videoWidth, videoHeight);
   }
 
   /** The input swatch: a flat square whose colour changes on every press; sample its centre. */

@@ -28,6 +28,8 @@ public final class X11Codec {
   public static final int BUTTON_PRESS = 4;
   public static final int BUTTON_RELEASE = 5;
   public static final int MOTION_NOTIFY = 6;
+  /** XTestFakeInput's detail for MotionNotify: True, the position is relative to the pointer's. */
+  public static final int RELATIVE_MOTION = 1;
 
   static final int OPCODE_QUERY_POINTER = 38;
   static final int OPCODE_QUERY_EXTENSION = 98;

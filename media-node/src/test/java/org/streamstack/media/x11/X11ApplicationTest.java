@@ -139,6 +139,29 @@ class X11ApplicationTest {
   }
 
   @Test
+  void aLockedPointersRelativeMovesMoveThePointerFromWhereItIs() throws IOException {
+    X11Connection display = xlogo.display().connection();
+    xlogo.apply(new ControlMessage.MouseMove(100, 100, 0, 0));
+    xlogo.apply(new ControlMessage.RelativeMouseMove(15, -40));
+    X11Codec.PointerReply pointer = display.queryPointer();
+    assertEquals(115, pointer.rootX());
+    assertEquals(60, pointer.rootY());
+    xlogo.apply(new ControlMessage.RelativeMouseMove(-3, 7));
+    pointer = display.queryPointer();
+    assertEquals(112, pointer.rootX());
+    assertEquals(67, pointer.rootY());
+    // Past the edge the X server keeps it on the screen, like a real mouse pushed further.
+    xlogo.apply(new ControlMessage.RelativeMouseMove(-100_000, 100_000));
+    pointer = display.queryPointer();
+    assertEquals(0, pointer.rootX());
+    assertEquals(HEIGHT - 1, pointer.rootY());
+    xlogo.apply(new ControlMessage.RelativeMouseMove(10, -10));
+    pointer = display.queryPointer();
+    assertEquals(10, pointer.rootX());
+    assertEquals(HEIGHT - 11, pointer.rootY());
+  }
+
+  @Test
   void twoApplicationsNeverSeeEachOthersInputOrPicture() throws Exception {
     VideoFrame xlogoScreen = drawnFrame();
     // The other program draws nothing: its screen stays Xvfb's black root window.
