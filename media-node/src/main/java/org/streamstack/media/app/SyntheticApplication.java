@@ -160,6 +160,12 @@ public final class SyntheticApplication implements FrameSource {
     setVideoSize(width, height);
   }
 
+  /** A new picture of the new size (its sizes are drawn once, at construction); the input state starts over. */
+  @Override
+  public SyntheticApplication resized(int newWidth, int newHeight) {
+    return new SyntheticApplication(newWidth, newHeight);
+  }
+
   /** The client's input: the cursor follows the pointer, presses change colours. */
   @Override
   public void apply(ControlMessage message) {

@@ -108,6 +108,11 @@ public final class X11Connection implements AutoCloseable {
     return X11Codec.parseQueryPointerReply(request(X11Codec.queryPointer(setup.rootWindow())));
   }
 
+  /** The screen's size now (its root window's geometry). */
+  public synchronized X11Codec.Size screenSize() throws IOException {
+    return X11Codec.parseGetGeometryReply(request(X11Codec.getGeometry(setup.rootWindow())));
+  }
+
   /** Lets every process of local user {@code user} connect without the cookie. */
   public synchronized void allowLocalUser(String user) throws IOException {
     send(X11Codec.allowLocalUser(user));

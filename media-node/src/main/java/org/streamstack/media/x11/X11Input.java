@@ -55,8 +55,8 @@ public final class X11Input implements InputSink {
   }
 
   private final X11Connection connection;
-  private final int width;
-  private final int height;
+  private volatile int width;
+  private volatile int height;
   private final String instanceId;
   private final AtomicBoolean gamepadLogged = new AtomicBoolean();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
@@ -67,6 +67,12 @@ public final class X11Input implements InputSink {
   public X11Input(String instanceId, X11Connection connection, int width, int height) {
     this.instanceId = instanceId;
     this.connection = connection;
+    this.width = width;
+    this.height = height;
+  }
+
+  /** The screen's new size, which absolute positions are clamped to from now on. */
+  public synchronized void setSize(int width, int height) {
     this.width = width;
     this.height = height;
   }
