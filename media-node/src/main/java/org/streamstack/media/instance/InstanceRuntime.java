@@ -137,6 +137,15 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
   public static Behavior<Command> create(Setup setup, ActorRef<Event> owner) {
     return Behaviors.setup(context -> {
+      if (setup.spec().streaming()) {
+        try {
+          setup.encoders().requireGpu();
+        } catch (IllegalStateException e) {
+          context.getLog().error("Instance {} could not start: {}", setup.spec().instanceId(), e.getMessage());
+          owner.tell(new Failed(setup.spec().instanceId(), "the instance could not start: " + e.getMessage()));
+          return Behaviors.stopped();
+        }
+      }
       FrameSource application = null;
       try {
         application = startApplication(setup.spec(), setup.xvfb());
