@@ -376,6 +376,8 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       }
     }
     spec = resized;
+    BitrateLimits limits = BitrateLimits.forVideo(resized.width(), resized.height(), resized.fps());
+    encoders.values().forEach(encoder -> encoder.tell(new VideoEncoderActor.SetLimits(limits)));
     if (resized.fps() != current.fps()) {
       videoEncoders.values().forEach(encoder -> encoder.setFrameRate(resized.fps()));
       clock.close();
