@@ -35,6 +35,9 @@ class ScreenResizeStreamTest {
     ApiClient.Reply app = stack.ams.post("/1.0/applications", Map.of("name", "xlogo",
         "source", Map.of("type", "x11", "command", List.of("xlogo", "-geometry", "400x300+0+0"))), stack.amsToken);
     assertEquals(2, app.status() / 100, app.body());
+    // The gateway hears of applications through the agent, a heartbeat later.
+    Await.until("the gateway to list xlogo", Duration.ofSeconds(15),
+        () -> stack.gateway.get("/1.0/applications", stack.clientToken).body().contains("\"xlogo\""));
     browser = new HeadlessChromium();
   }
 
