@@ -83,8 +83,10 @@ public final class VirtualDisplay implements AutoCloseable {
     // Xvfb loads every cookie of the file whatever its display number; the right number is written
     // once Xvfb says which display it took, for the program's libXau.
     Files.write(authority, XAuthority.entry(0, cookie));
-    int framebufferWidth = Math.max(width, LARGEST_SCREEN_WIDTH);
-    int framebufferHeight = Math.max(height, LARGEST_SCREEN_HEIGHT);
+    // Without xrandr the screen can never be resized: no larger framebuffer than asked for.
+    boolean resizable = xrandrPresent();
+    int framebufferWidth = resizable ? Math.max(width, LARGEST_SCREEN_WIDTH) : width;
+    int framebufferHeight = resizable ? Math.max(height, LARGEST_SCREEN_HEIGHT) : height;
     List<String> command = new ArrayList<>(List.of(xvfb, "-displayfd", "1", "-screen", "0",
         framebufferWidth + "x" + framebufferHeight + "x24", "-nolisten", "tcp", "-auth", authority.toString()));
     Process server;
@@ -148,6 +150,28 @@ public final class VirtualDisplay implements AutoCloseable {
       throw new IOException("Xvfb did not start" + exit + "; it wrote '" + text + "' for its display number");
     }
     return Integer.parseInt(text.trim());
+  }
+
+  private static volatile Boolean xrandrFound;
+
+  /** Whether xrandr is on the PATH; said once in the log when it is not. */
+  static boolean xrandrPresent() {
+    Boolean found = xrandrFound;
+    if (found != null) return found;
+    String path = System.getenv().getOrDefault("PATH", "");
+    found = false;
+    for (String directory : path.split(java.io.File.pathSeparator)) {
+      if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, XRANDR))) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      LOG.warn("{} not found (Debian package x11-xserver-utils): X11 displays keep their size, a join with a new"
+          + " screen cannot resize them", XRANDR);
+    }
+    xrandrFound = found;
+    return found;
   }
 
   /** The display number {@code n} of {@code :n}. */
