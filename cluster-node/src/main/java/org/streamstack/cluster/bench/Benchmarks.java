@@ -14,6 +14,7 @@ public final class Benchmarks {
         memory     heap held per idle session (see: bench memory --help)
         encoder    the media node's video encoders, bare and in their pipeline (bench encoder --help)
         peer       the media node's WebRTC setup, answer to first RTP packet (bench peer --help)
+        x11        an X11 instance at 720p30 and 1080p30: capture-to-packet latency, CPU per stream (bench x11 --help)
         first-frame  the whole stack: POST /1.0/sessions to the first frame in Chromium, and glass
                      to glass ([--sessions 20] [--warmup 2])
         streams    the whole stack: concurrent 720p30 H.264 streams one media node sustains

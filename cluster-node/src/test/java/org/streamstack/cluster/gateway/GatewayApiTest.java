@@ -395,6 +395,8 @@ class GatewayApiTest {
 
     assertError(api.post("/1.0/sessions/" + id + "/join", Map.of("screen", Map.of("width", "wide")), token), 400);
     assertError(api.post("/1.0/sessions/" + id + "/join", Map.of("screen", Map.of("width", 5)), token), 400);
+    assertError(api.post("/1.0/sessions/" + id + "/join", Map.of("screen", Map.of("width", 961, "height", 540)), token),
+        400);
   }
 
   @Test

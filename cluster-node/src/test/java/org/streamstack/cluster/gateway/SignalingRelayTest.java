@@ -128,6 +128,47 @@ class SignalingRelayTest {
     }
   }
 
+  // --- the gateway's notices -----------------------------------------------------------------
+
+  @Test
+  void aJoinWithANewScreenIsPersistedAndTellsTheInstanceSocket() throws Exception {
+    Session session = newSession(true);
+    String path = "/1.0/sessions/" + session.id();
+    try (SignalingClient instance = SignalingClient.connect(node.instanceSocketUrl(session.id()))) {
+      ApiClient.Reply joined = api.post(path + "/join",
+          Map.of("screen", Map.of("width", 960, "height", 540, "fps", 30)), session.token());
+      assertEquals(200, joined.status(), joined.body());
+      JsonNode notice = ApiJson.MAPPER.readTree(instance.next(WAIT));
+      assertEquals("gateway:screen", notice.path("type").asText());
+      assertEquals(960, notice.path("width").asInt());
+      assertEquals(540, notice.path("height").asInt());
+      assertEquals(30, notice.path("fps").asInt());
+      assertTrue(notice.path("density").isInt(), "the session's density, kept: " + notice);
+      JsonNode screen = api.get(path, session.token()).json().path("metadata").path("screen");
+      assertEquals(960, screen.path("width").asInt());
+      assertEquals(540, screen.path("height").asInt());
+      assertEquals(30, screen.path("fps").asInt());
+      // The same screen again, or no screen: nothing changes, nothing is said.
+      assertEquals(200, api.post(path + "/join", Map.of("screen", Map.of("width", 960, "height", 540)),
+          session.token()).status());
+      assertEquals(200, api.send("POST", path + "/join", null, session.token()).status());
+      assertNoFrame(instance);
+    }
+  }
+
+  @Test
+  void aScreenNoticeIsHeldUntilTheInstanceConnects() throws Exception {
+    Session session = newSession(true);
+    assertEquals(200, api.post("/1.0/sessions/" + session.id() + "/join",
+        Map.of("screen", Map.of("width", 640, "height", 360)), session.token()).status());
+    try (SignalingClient instance = SignalingClient.connect(node.instanceSocketUrl(session.id()))) {
+      JsonNode notice = ApiJson.MAPPER.readTree(instance.next(WAIT));
+      assertEquals("gateway:screen", notice.path("type").asText());
+      assertEquals(640, notice.path("width").asInt());
+      assertEquals(360, notice.path("height").asInt());
+    }
+  }
+
   @Test
   void framesSentBeforeTheClientConnectsAreDeliveredInOrder() throws Exception {
     Session session = newSession(false);
@@ -371,6 +412,7 @@ class SignalingRelayTest {
           Map.of("screen", Map.of("width", 800, "height", 600)), session.token());
       assertEquals(200, reply.status(), reply.body());
       String url = reply.json().path("metadata").path("url").asText();
+      assertTrue(instance.next(WAIT).startsWith("{\"type\":\"gateway:screen\""), "the new screen, told first");
       try (SignalingClient joined = SignalingClient.connect(url)) {
         assertTrue(first.awaitClosed(WAIT), "a new client replaces the connected one");
         joined.send("{\"type\":\"discover\",\"n\":2}");

@@ -16,6 +16,15 @@ public interface FrameSource extends InputSink, AutoCloseable {
    */
   VideoFrame render(long frameNumber, long captureTimeMillis);
 
+  /**
+   * The source at a new size (a session joined with a new screen, PROTOCOL.md 3): this one,
+   * resized in place, or a new one that replaces it (this one is then closed by the caller).
+   * Called on the instance's thread; {@link #render} may run meanwhile and sees either size.
+   *
+   * @throws java.io.IOException when it cannot take that size; it keeps its size and goes on
+   */
+  FrameSource resized(int width, int height) throws java.io.IOException;
+
   /** Frees what the source holds; called after its last {@link #render}. */
   @Override
   void close();

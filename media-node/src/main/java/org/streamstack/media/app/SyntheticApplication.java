@@ -160,6 +160,12 @@ public final class SyntheticApplication implements FrameSource {
     setVideoSize(width, height);
   }
 
+  /** A new picture of the new size (its sizes are drawn once, at construction); the input state starts over. */
+  @Override
+  public SyntheticApplication resized(int newWidth, int newHeight) {
+    return new SyntheticApplication(newWidth, newHeight);
+  }
+
   /** The client's input: the cursor follows the pointer, presses change colours. */
   @Override
   public void apply(ControlMessage message) {
@@ -179,6 +185,7 @@ public final class SyntheticApplication implements FrameSource {
       throw new IllegalArgumentException("video size " + videoWidth + "x" + videoHeight);
     }
     videoSize = ((long) videoWidth << 32) | videoHeight;
+    input.setBounds(videoWidth, videoHeight);
   }
 
   /** The input swatch: a flat square whose colour changes on every press; sample its centre. */

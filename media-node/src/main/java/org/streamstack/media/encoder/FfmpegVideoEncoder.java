@@ -23,6 +23,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,6 +87,9 @@ public final class FfmpegVideoEncoder implements VideoEncoder {
 
   private final EncoderImplementation implementation;
   private final EncoderConfig config;
+  /** The render node of a VA-API encoder; null for the others. */
+  private final Path vaapiDevice;
+  private VaapiFrames vaapi;
   private final AtomicBoolean keyframeRequested = new AtomicBoolean();
   private final AtomicInteger requestedBitrate;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -109,9 +113,22 @@ public final class FfmpegVideoEncoder implements VideoEncoder {
    *     h264_nvenc without a GPU: "Cannot load libcuda.so.1")
    */
   public FfmpegVideoEncoder(EncoderImplementation implementation, EncoderConfig config) {
+    this(implementation, config, null);
+  }
+
+  /**
+   * Opens an encoder; a VA-API one on the render node {@code vaapiDevice}.
+   *
+   * @throws EncoderOpenException as above, and when libva cannot open the render node
+   */
+  public FfmpegVideoEncoder(EncoderImplementation implementation, EncoderConfig config, Path vaapiDevice) {
     FfmpegRuntime.load();
+    if (implementation.vaapi() && vaapiDevice == null) {
+      throw new EncoderOpenException(implementation.ffmpegName() + " needs a VA-API render node");
+    }
     this.implementation = implementation;
     this.config = config;
+    this.vaapiDevice = vaapiDevice;
     this.requestedBitrate = new AtomicInteger(config.bitrate());
     this.picture = av_frame_alloc();
     this.packet = av_packet_alloc();
@@ -144,22 +161,30 @@ public final class FfmpegVideoEncoder implements VideoEncoder {
     boolean keyframe = keyframeRequested.getAndSet(false);
     keyframe |= applyBitrate(keyframe);
 
-    check(av_frame_make_writable(picture), "av_frame_make_writable");
-    copyPlane(frame.dataY(), frame.strideY(), 0, frame.width(), frame.height());
-    int cw = VideoFrame.chromaWidth(frame.width());
-    int ch = VideoFrame.chromaHeight(frame.height());
-    copyPlane(frame.dataU(), frame.strideU(), 1, cw, ch);
-    copyPlane(frame.dataV(), frame.strideV(), 2, cw, ch);
+    AVFrame input;
+    if (vaapi != null) {
+      input = vaapi.upload(frame);
+    } else {
+      input = picture;
+      check(av_frame_make_writable(picture), "av_frame_make_writable");
+      copyPlane(frame.dataY(), frame.strideY(), 0, frame.width(), frame.height());
+      int cw = VideoFrame.chromaWidth(frame.width());
+      int ch = VideoFrame.chromaHeight(frame.height());
+      copyPlane(frame.dataU(), frame.strideU(), 1, cw, ch);
+      copyPlane(frame.dataV(), frame.strideV(), 2, cw, ch);
+    }
 
     // 90 kHz time base: pts is the RTP timestamp. Encoders need strictly increasing pts; two
     // frames captured in the same millisecond get consecutive ticks.
     long pts = Math.max(EncodedFrame.pts90kOf(frame.captureTimeMillis()), lastPts + 1);
     lastPts = pts;
-    picture.pts(pts);
-    picture.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+    input.pts(pts);
+    input.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
     pending.addLast(new Pending(pts, frame.captureTimeMillis(), frame.frameNumber()));
 
-    check(avcodec_send_frame(context, picture), "avcodec_send_frame");
+    int sent = avcodec_send_frame(context, input);
+    if (vaapi != null) vaapi.release();
+    check(sent, "avcodec_send_frame");
     framesSinceOpen++;
     EncodedFrame out = null;
     while (true) {
@@ -277,6 +302,15 @@ public final class FfmpegVideoEncoder implements VideoEncoder {
         options.put("lag-in-frames", "0");
         options.put("error-resilient", "1");
         options.put("auto-alt-ref", "0");
+      }
+      case VAAPI_H264, VAAPI_VP8 -> {
+        if (vaapi == null) vaapi = VaapiFrames.open(vaapiDevice, config.width(), config.height());
+        vaapi.attachTo(ctx);
+        ctx.rc_max_rate(bitrate).rc_buffer_size(bitrate / 2);
+        options.put("rc_mode", "CBR");
+        // One frame in flight: a frame's packet comes out of the same encode call.
+        options.put("async_depth", "1");
+        if (implementation == EncoderImplementation.VAAPI_H264) options.put("profile", "constrained_baseline");
       }
       case NVENC_H264 -> {
         ctx.rc_max_rate(bitrate).rc_buffer_size(bitrate / 2);
@@ -407,6 +441,8 @@ public final class FfmpegVideoEncoder implements VideoEncoder {
     if (live(context)) avcodec_free_context(context);
     if (live(picture)) av_frame_free(picture);
     if (live(packet)) av_packet_free(packet);
+    if (vaapi != null) vaapi.close();
+    vaapi = null;
     context = null;
     picture = null;
     packet = null;

@@ -56,6 +56,16 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   /** New target from congestion control, in bits per second; clamped to the limits. */
   public record SetTargetBitrate(int bitsPerSecond) implements Command {}
 
+  /**
+   * New limits of the targets: the stream changed size or rate (a session joined with a new
+   * screen); the current target is clamped to them.
+   */
+  public record SetLimits(BitrateLimits limits) implements Command {
+    public SetLimits {
+      Objects.requireNonNull(limits, "limits");
+    }
+  }
+
   /** Sends every encoded frame to {@code subscriber} until it stops or unsubscribes. */
   public record Subscribe(ActorRef<EncodedFrame> subscriber) implements Command {}
 
@@ -99,7 +109,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
 
   private final VideoEncoder encoder;
   private final MediaMetrics metrics;
-  private final BitrateLimits limits;
+  private BitrateLimits limits;
   private final ExecutorService encodingThread;
   private final Subscribers<EncodedFrame, Command> subscribers;
 
@@ -149,6 +159,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
         .onMessage(EncodeFailed.class, this::onEncodeFailed)
         .onMessage(RequestKeyframe.class, this::onRequestKeyframe)
         .onMessage(SetTargetBitrate.class, this::onSetTargetBitrate)
+        .onMessage(SetLimits.class, this::onSetLimits)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Unsubscribe.class, this::onUnsubscribe)
         .onMessage(SubscriberTerminated.class, this::onSubscriberTerminated)
@@ -205,6 +216,13 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
 
   private Behavior<Command> onRequestKeyframe(RequestKeyframe message) {
     encoder.requestKeyframe();
+    return this;
+  }
+
+  private Behavior<Command> onSetLimits(SetLimits message) {
+    limits = message.limits();
+    int clamped = limits.clamp(encoder.targetBitrate());
+    if (clamped != encoder.targetBitrate()) encoder.setTargetBitrate(clamped);
     return this;
   }
 

@@ -37,6 +37,7 @@ import org.streamstack.media.video.VideoFrame;
 import org.streamstack.media.x11.X11Application;
 import org.streamstack.protocol.control.ControlMessage;
 import org.streamstack.protocol.control.ControlMessages;
+import org.streamstack.protocol.signaling.ScreenNotice;
 import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
@@ -102,15 +103,18 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     }
   }
 
-  private final InstanceSpec spec;
+  /** Changes when a join resizes the instance; read by peers' threads. */
+  private volatile InstanceSpec spec;
   private final String id;
   private final Setup setup;
   private final ActorRef<Event> owner;
   private final SignalingLink signaling;
-  private final FrameSource application;
+  /** Replaced when a resize makes a new one (the synthetic application); read by the frame clock's thread. */
+  private volatile FrameSource application;
   private final Map<VideoCodec, ActorRef<VideoEncoderActor.Command>> encoders = new EnumMap<>(VideoCodec.class);
+  private final Map<VideoCodec, OnDemandVideoEncoder> videoEncoders = new EnumMap<>(VideoCodec.class);
   private final Map<VideoCodec, AtomicInteger> users = new EnumMap<>(VideoCodec.class);
-  private final FrameClock clock;
+  private FrameClock clock;
   private final ToneGenerator tone = new ToneGenerator();
   private final ActorRef<AudioEncoderActor.Command> audioEncoder;
   private final AtomicInteger listeners = new AtomicInteger();
@@ -133,6 +137,15 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
   public static Behavior<Command> create(Setup setup, ActorRef<Event> owner) {
     return Behaviors.setup(context -> {
+      if (setup.spec().streaming()) {
+        try {
+          setup.encoders().requireGpu();
+        } catch (IllegalStateException e) {
+          context.getLog().error("Instance {} could not start: {}", setup.spec().instanceId(), e.getMessage());
+          owner.tell(new Failed(setup.spec().instanceId(), "the instance could not start: " + e.getMessage()));
+          return Behaviors.stopped();
+        }
+      }
       FrameSource application = null;
       try {
         application = startApplication(setup.spec(), setup.xvfb());
@@ -179,9 +192,10 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     BitrateLimits limits = BitrateLimits.forVideo(spec.width(), spec.height(), spec.fps());
     for (VideoCodec codec : spec.videoCodecs()) {
       OnDemandVideoEncoder encoder = new OnDemandVideoEncoder(id, codec,
-          setup.encoders().select(codec).ffmpegName(), limits.minBitsPerSecond(),
-          bitrate -> setup.encoders().open(codec,
-              setup.encoderSettings().config(spec.width(), spec.height(), spec.fps(), bitrate)));
+          setup.encoders().select(codec).ffmpegName(), limits.minBitsPerSecond(), spec.fps(),
+          (bitrate, width, height, fps) -> setup.encoders().open(codec,
+              setup.encoderSettings().config(width, height, fps, bitrate)));
+      videoEncoders.put(codec, encoder);
       encoders.put(codec, context.spawn(VideoEncoderActor.create(encoder, limits),
           "encoder-" + codec.name().toLowerCase(Locale.ROOT)));
       users.put(codec, new AtomicInteger());
@@ -323,10 +337,54 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       if (peer != null) peer.tell(new Peer.ApplyAnswer(answer.sdp()));
     } else if (message instanceof SignalingMessage.Candidate candidate) {
       if (peer != null) peer.tell(new Peer.AddRemoteCandidate(candidate.candidate()));
+    } else if (message instanceof SignalingMessage.Other other && ScreenNotice.TYPE.equals(other.type())) {
+      onScreenNotice(frame.text());
     } else if (message instanceof SignalingMessage.Error error) {
       getContext().getLog().info("Instance {}: the client reports an error: {}", id, error.message());
     }
     return this;
+  }
+
+  /**
+   * A join with a new screen (PROTOCOL.md 3), told by the gateway: the application takes the new
+   * size (an X11 display through RandR, its capture reopened; the synthetic application drawn
+   * anew), then the encoders follow the frames' size and the peers keep streaming; a new frame
+   * rate restarts the frame clock. A screen the instance cannot have is refused in the log and
+   * the instance keeps its own.
+   */
+  private void onScreenNotice(String text) {
+    InstanceSpec resized;
+    try {
+      resized = spec.resized(ScreenNotice.parse(text).screen());
+    } catch (IllegalArgumentException | InstanceSpec.InvalidLaunchException e) {
+      getContext().getLog().warn("Instance {}: keeps its screen {}x{} at {} fps, the new one is refused: {}", id,
+          spec.width(), spec.height(), spec.fps(), e.getMessage());
+      return;
+    }
+    InstanceSpec current = spec;
+    boolean newSize = resized.width() != current.width() || resized.height() != current.height();
+    if (!newSize && resized.fps() == current.fps()) return;
+    if (newSize) {
+      try {
+        FrameSource before = application;
+        application = before.resized(resized.width(), resized.height());
+        if (application != before) before.close();
+      } catch (IOException | RuntimeException e) {
+        getContext().getLog().warn("Instance {}: cannot resize to {}x{}, keeps {}x{}: {}", id, resized.width(),
+            resized.height(), current.width(), current.height(), e.getMessage());
+        return;
+      }
+    }
+    spec = resized;
+    BitrateLimits limits = BitrateLimits.forVideo(resized.width(), resized.height(), resized.fps());
+    encoders.values().forEach(encoder -> encoder.tell(new VideoEncoderActor.SetLimits(limits)));
+    if (resized.fps() != current.fps()) {
+      videoEncoders.values().forEach(encoder -> encoder.setFrameRate(resized.fps()));
+      clock.close();
+      clock = FrameClock.start("app-" + id, resized.fps(), this::onTick);
+    }
+    getContext().getLog().info("Instance {}: resized from {}x{} at {} fps to {}x{} at {} fps", id, current.width(),
+        current.height(), current.fps(), resized.width(), resized.height(), resized.fps());
   }
 
   private void startPeer(SignalingMessage.Settings settings) {

@@ -56,6 +56,19 @@ public record InstanceSpec(String instanceId, String sessionId, String socketUrl
         EncoderPreference.AUTO, null);
   }
 
+  /**
+   * This instance at the screen of a join (PROTOCOL.md 3), its missing fields kept, checked as
+   * the screen of a launch is.
+   *
+   * @throws InvalidLaunchException when the instance cannot have that screen
+   */
+  public InstanceSpec resized(Screen requested) throws InvalidLaunchException {
+    Screen screen = requested.orDefaults(new Screen(width, height, fps, null));
+    checkScreen(screen, x11());
+    return new InstanceSpec(instanceId, sessionId, socketUrl, screen.width(), screen.height(), screen.fps(),
+        videoCodecs, encoder, program);
+  }
+
   /** This instance with an X11 program instead of the synthetic application. */
   public InstanceSpec withProgram(X11Program x11Program) {
     return new InstanceSpec(instanceId, sessionId, socketUrl, width, height, fps, videoCodecs, encoder, x11Program);

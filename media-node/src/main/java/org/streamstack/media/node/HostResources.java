@@ -2,9 +2,11 @@ package org.streamstack.media.node;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.ArrayList;
 import java.util.List;
 import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.gpu.GpuProbe;
+import org.streamstack.media.gpu.RenderNode;
 import org.streamstack.protocol.nats.NodeHeartbeat;
 
 /**
@@ -51,11 +53,21 @@ public final class HostResources {
    */
   public NodeHeartbeat.Capacity capacity(int configuredSlots, int slotsPerCpu, int nvencSessionsPerGpu,
       GpuProbe.Result gpus, EncoderPreference preference) {
-    List<NodeHeartbeat.Gpu> found = gpus.devices().stream()
-        .map(device -> new NodeHeartbeat.Gpu(device.name(), nvencSessionsPerGpu))
-        .toList();
-    int nvenc = preference == EncoderPreference.CPU ? 0 : found.size() * nvencSessionsPerGpu;
-    int slots = configuredSlots > 0 ? configuredSlots : nvenc + slotsPerCpu * cpus();
+    return capacity(configuredSlots, slotsPerCpu, nvencSessionsPerGpu, gpus, List.of(), 0, preference);
+  }
+
+  /**
+   * As above, with VA-API render nodes: each counts for {@code vaapiSessionsPerDevice} slots and
+   * is listed among the GPUs (with no NVENC sessions: it encodes through VA-API).
+   */
+  public NodeHeartbeat.Capacity capacity(int configuredSlots, int slotsPerCpu, int nvencSessionsPerGpu,
+      GpuProbe.Result gpus, List<RenderNode> renderNodes, int vaapiSessionsPerDevice, EncoderPreference preference) {
+    List<NodeHeartbeat.Gpu> found = new ArrayList<>();
+    gpus.devices().forEach(device -> found.add(new NodeHeartbeat.Gpu(device.name(), nvencSessionsPerGpu)));
+    renderNodes.forEach(node -> found.add(new NodeHeartbeat.Gpu(node.describe() + " (VA-API)", 0)));
+    int gpuSlots = preference == EncoderPreference.CPU ? 0
+        : gpus.devices().size() * nvencSessionsPerGpu + renderNodes.size() * vaapiSessionsPerDevice;
+    int slots = configuredSlots > 0 ? configuredSlots : gpuSlots + slotsPerCpu * cpus();
     return new NodeHeartbeat.Capacity(slots, cpus(), memoryBytes(), found);
   }
 }

@@ -27,6 +27,7 @@ import org.streamstack.media.dtls.DtlsSettings;
 import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.encoder.FfmpegRuntime;
 import org.streamstack.media.gpu.EncoderSelection;
+import org.streamstack.media.gpu.RenderNode;
 import org.streamstack.media.ice.IceUdpPort;
 import org.streamstack.media.instance.InstanceRuntime;
 import org.streamstack.media.instance.InstanceSpec;
@@ -76,7 +77,7 @@ public final class MediaNode implements AutoCloseable {
     this.encodersByPreference = new EnumMap<>(EncoderPreference.class);
     for (EncoderPreference preference : EncoderPreference.values()) {
       encodersByPreference.put(preference, preference == encoders.preference()
-          ? encoders : new EncoderSelection(preference, encoders.gpus()));
+          ? encoders : encoders.withPreference(preference));
     }
     this.agent = settings.node().natsEnabled() ? startAgent() : null;
   }
@@ -87,7 +88,8 @@ public final class MediaNode implements AutoCloseable {
     long started = System.nanoTime();
     FfmpegRuntime.load();
     SrtpSession.warmUp();
-    EncoderSelection encoders = EncoderSelection.probing(settings.encoder().preference());
+    EncoderSelection encoders = EncoderSelection.probing(settings.encoder().preference(),
+        RenderNode.Roots.fromConfig(config));
     IceUdpPort udpPort;
     try {
       udpPort = IceUdpPort.open(settings.udpPort());
@@ -139,7 +141,8 @@ public final class MediaNode implements AutoCloseable {
     NodeSettings node = settings.node();
     HostResources host = new HostResources();
     NodeHeartbeat.Capacity capacity = host.capacity(node.encoderSlots(), node.encoderSlotsPerCpu(),
-        node.nvencSessionsPerGpu(), encoders.gpus(), encoders.preference());
+        node.nvencSessionsPerGpu(), encoders.gpus(), encoders.renderNodes(), node.vaapiSessionsPerDevice(),
+        encoders.preference());
     NatsSettings nats = node.nats(nodeId);
     Connection bus;
     try {

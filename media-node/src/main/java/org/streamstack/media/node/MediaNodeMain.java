@@ -24,8 +24,8 @@ public final class MediaNodeMain {
                                 STREAMSTACK_REGION)
         --node-id ID            this node's name on the bus, letters, digits, - and _ (default:
                                 host name-UDP port; STREAMSTACK_NODE_ID)
-        --encoder-slots N       instances this node takes (default 0: NVENC sessions of its GPUs
-                                plus 6 per CPU; STREAMSTACK_ENCODER_SLOTS)
+        --encoder-slots N       instances this node takes (default 0: NVENC sessions of its GPUs,
+                                8 per VA-API render node, plus 6 per CPU; STREAMSTACK_ENCODER_SLOTS)
         --instance-socket URL   run the synthetic application as an instance whose signalling goes
                                 through this instance websocket of the gateway (from the admin
                                 interface: POST /admin/v1/sessions/{id}/instance-socket)
@@ -38,7 +38,8 @@ public final class MediaNodeMain {
                                 (credentials: STREAMSTACK_TURN_SECRET, coturn's static-auth-secret)
         --size WxH              picture size of the synthetic application (default 1280x720)
         --fps N                 its frame rate (default 30)
-        --encoder auto|gpu|cpu  encoder preference (default auto; STREAMSTACK_ENCODER)
+        --encoder auto|gpu|cpu  encoder preference: NVENC, else VA-API, else the CPU (default auto;
+                                STREAMSTACK_ENCODER)
       """;
 
   private MediaNodeMain() {}

@@ -15,10 +15,11 @@ import org.streamstack.protocol.nats.Subjects;
  * @param id this node's name on the bus; empty: the host name and the UDP port
  * @param encoderSlots concurrent streams this node takes; 0: worked out from its GPUs and CPUs
  * @param drainTimeout how long stopping waits for the instances before closing the bus connection
+ * @param vaapiSessionsPerDevice streams one VA-API render node is counted for
  */
 public record NodeSettings(String natsUrl, String natsToken, String natsUser, String natsPassword, String region,
     String id, Duration heartbeatInterval, int encoderSlots, int encoderSlotsPerCpu, int nvencSessionsPerGpu,
-    Duration drainTimeout) {
+    Duration drainTimeout, int vaapiSessionsPerDevice) {
 
   public static final String PATH = "streamstack.media.node";
 
@@ -29,8 +30,9 @@ public record NodeSettings(String natsUrl, String natsToken, String natsUser, St
       throw new IllegalArgumentException(PATH + ".heartbeat-interval must be positive");
     }
     if (encoderSlots < 0) throw new IllegalArgumentException(PATH + ".encoder-slots must be 0 (auto) or more");
-    if (encoderSlotsPerCpu < 0 || nvencSessionsPerGpu < 0) {
-      throw new IllegalArgumentException(PATH + ".encoder-slots-per-cpu and nvenc-sessions-per-gpu cannot be negative");
+    if (encoderSlotsPerCpu < 0 || nvencSessionsPerGpu < 0 || vaapiSessionsPerDevice < 0) {
+      throw new IllegalArgumentException(PATH + ".encoder-slots-per-cpu, nvenc-sessions-per-gpu and"
+          + " vaapi-sessions-per-device cannot be negative");
     }
   }
 
@@ -47,7 +49,7 @@ public record NodeSettings(String natsUrl, String natsToken, String natsUser, St
     return new NodeSettings(c.getString("nats-url").trim(), c.getString("nats-token"), c.getString("nats-user"),
         c.getString("nats-password"), c.getString("region"), c.getString("id").trim(), c.getDuration("heartbeat-interval"),
         c.getInt("encoder-slots"), c.getInt("encoder-slots-per-cpu"), c.getInt("nvenc-sessions-per-gpu"),
-        c.getDuration("drain-timeout"));
+        c.getDuration("drain-timeout"), c.getInt("vaapi-sessions-per-device"));
   }
 
   /** Whether this node joins the bus. */

@@ -145,7 +145,6 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private final WebRtcTransport transport;
   private final Offer offer;
   private final long videoSsrc;
-  private final BitrateLimits limits;
 
   private NegotiatedSession negotiated;
   private VideoSender sender;
@@ -212,7 +211,6 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         });
     this.videoSsrc = 1L + random.nextLong(0xFFFF_FFFEL);
     this.audioSsrc = 1L + random.nextLong(0xFFFF_FFFEL);
-    this.limits = BitrateLimits.forVideo(video.width(), video.height(), video.fps());
     List<IceCandidate> candidates = transport.localCandidates();
     this.offer = new OfferBuilder().build(OfferParameters.builder()
         .ice(transport.localUfrag(), transport.localPassword())
@@ -307,6 +305,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         frameAdapter = getContext().messageAdapter(EncodedFrame.class, FrameEncoded::new);
         encoder.tell(new VideoEncoderActor.Subscribe(frameAdapter));
         requestKeyframe(System.nanoTime());
+        BitrateLimits limits = limits();
         targetBitrate = limits.clamp(limits.minBitsPerSecond());
         // The encoder outlives its peers (a new client replaces the connected one): it may still run
         // at the last peer's REMB target. Without this, a first REMB at or near the minimum (the
@@ -524,9 +523,14 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     return this;
   }
 
+  /** The stream's limits now: its source may be resized while the peer runs (a join with a new screen). */
+  private BitrateLimits limits() {
+    return BitrateLimits.forVideo(video.width(), video.height(), video.fps());
+  }
+
   private void onRemb(Remb remb) {
     lastRembBps = remb.bitrateBps();
-    int target = limits.clamp(remb.bitrateBps());
+    int target = limits().clamp(remb.bitrateBps());
     // Small changes are not worth an encoder reconfiguration.
     if (encoder != null && Math.abs(target - targetBitrate) > targetBitrate / 20) {
       targetBitrate = target;

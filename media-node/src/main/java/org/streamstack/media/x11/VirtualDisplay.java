@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * on the machine, never share a display; it writes the number on {@code -displayfd} once it
  * accepts connections, which is when this class returns.
  *
+ * <p>Its screen can be resized while programs run on it ({@link #resize}, through RandR, as a
+ * session joined with a new screen asks): Xvfb's RandR resizes within the framebuffer it started
+ * with, so it starts with a framebuffer of at least {@link #LARGEST_SCREEN_WIDTH} x {@link
+ * #LARGEST_SCREEN_HEIGHT} (the largest size an instance grows to, unless it started larger) and
+ * sets its screen to the asked size at once.
+ *
  * <p>Only clients with the display's fresh MIT-MAGIC-COOKIE-1 may connect: the program of the
  * instance (given {@link #xauthorityFile()}), and this node through an {@link X11Connection} that
  * then lets the node's own user in without a cookie ({@code si:localuser}), because FFmpeg's X11
@@ -34,23 +40,35 @@ public final class VirtualDisplay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VirtualDisplay.class);
   private static final long START_TIMEOUT_SECONDS = 10;
 
+  /** The framebuffer every display starts with at least: 1080p, 8 MB. */
+  public static final int LARGEST_SCREEN_WIDTH = 1920;
+  public static final int LARGEST_SCREEN_HEIGHT = 1080;
+  /** RandR's command line client (Debian package x11-xserver-utils). */
+  public static final String XRANDR = "xrandr";
+  /** Xvfb's only RandR output. */
+  private static final String OUTPUT = "screen";
+
   private final Process server;
   private final int number;
   private final Path authorityFile;
   private final byte[] cookie;
   private final X11Connection connection;
-  private final int width;
-  private final int height;
+  private final int framebufferWidth;
+  private final int framebufferHeight;
+  private volatile int width;
+  private volatile int height;
 
   private VirtualDisplay(Process server, int number, Path authorityFile, byte[] cookie, X11Connection connection,
-      int width, int height) {
+      int framebufferWidth, int framebufferHeight) {
     this.server = server;
     this.number = number;
     this.authorityFile = authorityFile;
     this.cookie = cookie;
     this.connection = connection;
-    this.width = width;
-    this.height = height;
+    this.framebufferWidth = framebufferWidth;
+    this.framebufferHeight = framebufferHeight;
+    this.width = framebufferWidth;
+    this.height = framebufferHeight;
   }
 
   /**
@@ -65,8 +83,12 @@ public final class VirtualDisplay implements AutoCloseable {
     // Xvfb loads every cookie of the file whatever its display number; the right number is written
     // once Xvfb says which display it took, for the program's libXau.
     Files.write(authority, XAuthority.entry(0, cookie));
+    // Without xrandr the screen can never be resized: no larger framebuffer than asked for.
+    boolean resizable = xrandrPresent();
+    int framebufferWidth = resizable ? Math.max(width, LARGEST_SCREEN_WIDTH) : width;
+    int framebufferHeight = resizable ? Math.max(height, LARGEST_SCREEN_HEIGHT) : height;
     List<String> command = new ArrayList<>(List.of(xvfb, "-displayfd", "1", "-screen", "0",
-        width + "x" + height + "x24", "-nolisten", "tcp", "-auth", authority.toString()));
+        framebufferWidth + "x" + framebufferHeight + "x24", "-nolisten", "tcp", "-auth", authority.toString()));
     Process server;
     try {
       server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -78,15 +100,21 @@ public final class VirtualDisplay implements AutoCloseable {
       int number = readDisplayNumber(server);
       Files.write(authority, XAuthority.entry(number, cookie));
       X11Connection connection = X11Connection.open(number, cookie);
+      VirtualDisplay display;
       try {
         connection.allowLocalUser(System.getProperty("user.name"));
-      } catch (IOException e) {
+        // Our connection stays open from here on: Xvfb resets itself (forgetting RandR modes)
+        // whenever its last client leaves, and xrandr is a client that leaves.
+        display = new VirtualDisplay(server, number, authority, cookie, connection, framebufferWidth,
+            framebufferHeight);
+        if (width != framebufferWidth || height != framebufferHeight) display.resize(width, height);
+      } catch (IOException | RuntimeException e) {
         connection.close();
         throw e;
       }
-      LOG.info("Display :{} started: Xvfb {}x{} (pid {}), cookie in {}", number, width, height, server.pid(),
-          authority);
-      return new VirtualDisplay(server, number, authority, cookie, connection, width, height);
+      LOG.info("Display :{} started: Xvfb {}x{} (resizable up to {}x{}, pid {}), cookie in {}", number, width,
+          height, framebufferWidth, framebufferHeight, server.pid(), authority);
+      return display;
     } catch (IOException | RuntimeException e) {
       stop(server);
       Files.deleteIfExists(authority);
@@ -124,6 +152,28 @@ public final class VirtualDisplay implements AutoCloseable {
     return Integer.parseInt(text.trim());
   }
 
+  private static volatile Boolean xrandrFound;
+
+  /** Whether xrandr is on the PATH; said once in the log when it is not. */
+  static boolean xrandrPresent() {
+    Boolean found = xrandrFound;
+    if (found != null) return found;
+    String path = System.getenv().getOrDefault("PATH", "");
+    found = false;
+    for (String directory : path.split(java.io.File.pathSeparator)) {
+      if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, XRANDR))) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      LOG.warn("{} not found (Debian package x11-xserver-utils): X11 displays keep their size, a join with a new"
+          + " screen cannot resize them", XRANDR);
+    }
+    xrandrFound = found;
+    return found;
+  }
+
   /** The display number {@code n} of {@code :n}. */
   public int number() {
     return number;
@@ -145,6 +195,74 @@ public final class VirtualDisplay implements AutoCloseable {
 
   public int height() {
     return height;
+  }
+
+  /** The largest size {@link #resize} reaches: the framebuffer Xvfb started with. */
+  public int largestWidth() {
+    return framebufferWidth;
+  }
+
+  public int largestHeight() {
+    return framebufferHeight;
+  }
+
+  /**
+   * Resizes the screen to {@code width x height} through RandR, as a monitor changing mode: a
+   * mode of that size is made and added to Xvfb's output (both fail harmlessly when it exists),
+   * then the screen and the output take it. Programs get RandR's and the root window's notices.
+   *
+   * @throws IOException when the size is past the framebuffer, or xrandr is missing or refuses;
+   *     the screen keeps its size then
+   */
+  public synchronized void resize(int width, int height) throws IOException {
+    if (width < 1 || height < 1 || width > framebufferWidth || height > framebufferHeight) {
+      throw new IOException("display :" + number + " resizes up to " + framebufferWidth + "x" + framebufferHeight
+          + ", not to " + width + "x" + height);
+    }
+    String mode = width + "x" + height;
+    String w = Integer.toString(width);
+    String h = Integer.toString(height);
+    xrandr(false, "--newmode", mode, "0", w, w, w, w, h, h, h, h);
+    xrandr(false, "--addmode", OUTPUT, mode);
+    xrandr(true, "--fb", mode, "--output", OUTPUT, "--mode", mode);
+    X11Codec.Size now = connection.screenSize();
+    if (now.width() != width || now.height() != height) {
+      throw new IOException("display :" + number + " is " + now.width() + "x" + now.height() + " after xrandr, not "
+          + mode);
+    }
+    this.width = width;
+    this.height = height;
+    LOG.info("Display :{} resized to {}", number, mode);
+  }
+
+  private void xrandr(boolean mustSucceed, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(XRANDR));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("DISPLAY", name());
+    builder.environment().put("XAUTHORITY", authorityFile.toString());
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IOException("cannot run " + XRANDR + " (Debian package x11-xserver-utils): " + e.getMessage(), e);
+    }
+    String output;
+    try {
+      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(XRANDR + " " + String.join(" ", arguments) + " did not finish");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IOException("interrupted while resizing display :" + number);
+    }
+    if (mustSucceed && process.exitValue() != 0) {
+      throw new IOException(XRANDR + " " + String.join(" ", arguments) + " failed on display :" + number
+          + " (status " + process.exitValue() + "): " + output);
+    }
   }
 
   /** The node's connection to the display: input goes through it. */

@@ -34,7 +34,9 @@ public final class X11Application implements FrameSource {
   private final String instanceId;
   private final VirtualDisplay display;
   private final Process program;
-  private final X11Capture capture;
+  /** Replaced when the screen is resized; grabs and the swap hold {@link #captureLock}. */
+  private X11Capture capture;
+  private final Object captureLock = new Object();
   private final X11Input input;
   private final PulseAudioServer soundServer;
   private final SoundCapture soundCapture;
@@ -153,11 +155,43 @@ public final class X11Application implements FrameSource {
     return display;
   }
 
+  /**
+   * Resizes the display through RandR (the program sees its screen change size, as on a monitor
+   * changing mode), then reopens the grabber at the new size. Grabs wait meanwhile: none sees a
+   * screen of one size through a grabber of the other.
+   */
+  @Override
+  public X11Application resized(int width, int height) throws IOException {
+    synchronized (captureLock) {
+      int oldWidth = display.width();
+      int oldHeight = display.height();
+      display.resize(width, height);
+      if (capture != null) {
+        X11Capture resizedCapture;
+        try {
+          resizedCapture = X11Capture.open(display.name(), width, height);
+        } catch (IOException e) {
+          // Back to the size the grabber has: the stream goes on as it was.
+          display.resize(oldWidth, oldHeight);
+          throw e;
+        }
+        capture.close();
+        capture = resizedCapture;
+        grabFailureLogged.set(false);
+      }
+      input.setSize(width, height);
+    }
+    LOG.info("Instance {}: display {} and its capture now {}x{}", instanceId, display.name(), width, height);
+    return this;
+  }
+
   @Override
   public VideoFrame render(long frameNumber, long captureTimeMillis) {
-    if (capture == null) return null;
     try {
-      return capture.grab(frameNumber, captureTimeMillis);
+      synchronized (captureLock) {
+        if (capture == null) return null;
+        return capture.grab(frameNumber, captureTimeMillis);
+      }
     } catch (IOException e) {
       if (grabFailureLogged.compareAndSet(false, true)) {
         LOG.warn("Instance {}: no picture from display {} any more: {}", instanceId, display.name(), e.getMessage());
@@ -194,7 +228,9 @@ public final class X11Application implements FrameSource {
   @Override
   public void close() {
     stop(program);
-    if (capture != null) capture.close();
+    synchronized (captureLock) {
+      if (capture != null) capture.close();
+    }
     if (soundCapture != null) soundCapture.close();
     if (soundServer != null) soundServer.close();
     display.close();

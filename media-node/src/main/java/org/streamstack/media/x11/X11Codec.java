@@ -28,7 +28,10 @@ public final class X11Codec {
   public static final int BUTTON_PRESS = 4;
   public static final int BUTTON_RELEASE = 5;
   public static final int MOTION_NOTIFY = 6;
+  /** XTestFakeInput's detail for MotionNotify: True, the position is relative to the pointer's. */
+  public static final int RELATIVE_MOTION = 1;
 
+  static final int OPCODE_GET_GEOMETRY = 14;
   static final int OPCODE_QUERY_POINTER = 38;
   static final int OPCODE_QUERY_EXTENSION = 98;
   static final int OPCODE_CHANGE_HOSTS = 109;
@@ -139,6 +142,24 @@ public final class X11Codec {
     ByteBuffer b = buffer(8);
     b.put((byte) OPCODE_QUERY_POINTER).put((byte) 0).putShort((short) 2).putInt(window);
     return b.array();
+  }
+
+  /**
+   * Appendix B, "Requests", GetGeometry (opcode 14, length 2): DRAWABLE. Of the root window, the
+   * screen's size now (the connection setup only says what it was when we connected; RandR resizes it).
+   */
+  public static byte[] getGeometry(int drawable) {
+    ByteBuffer b = buffer(8);
+    b.put((byte) OPCODE_GET_GEOMETRY).put((byte) 0).putShort((short) 2).putInt(drawable);
+    return b.array();
+  }
+
+  /** The width and height of a GetGeometry reply (CARD16 at bytes 16 and 18). */
+  public record Size(int width, int height) {}
+
+  public static Size parseGetGeometryReply(ByteBuffer reply) {
+    ByteBuffer b = reply.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    return new Size(Short.toUnsignedInt(b.getShort(16)), Short.toUnsignedInt(b.getShort(18)));
   }
 
   /** Where the pointer is, on the root window of its screen. */

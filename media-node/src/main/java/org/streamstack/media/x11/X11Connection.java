@@ -84,6 +84,15 @@ public final class X11Connection implements AutoCloseable {
     send(X11Codec.fakeInput(xtestOpcode, X11Codec.MOTION_NOTIFY, 0, setup.rootWindow(), x, y));
   }
 
+  /**
+   * Moves the pointer by {@code dx, dy} from where it is (XTestFakeInput MotionNotify with detail
+   * True: relative, XTEST 2.2 "XTestFakeInput"); the server keeps it on the screen. The offsets
+   * travel as INT16.
+   */
+  public synchronized void movePointerBy(int dx, int dy) throws IOException {
+    send(X11Codec.fakeInput(xtestOpcode, X11Codec.MOTION_NOTIFY, X11Codec.RELATIVE_MOTION, 0, dx, dy));
+  }
+
   /** Presses or releases pointer button {@code button} (1 left, 2 middle, 3 right, 4-7 wheel). */
   public synchronized void button(int button, boolean pressed) throws IOException {
     send(X11Codec.fakeInput(xtestOpcode, pressed ? X11Codec.BUTTON_PRESS : X11Codec.BUTTON_RELEASE, button, 0, 0, 0));
@@ -97,6 +106,11 @@ public final class X11Connection implements AutoCloseable {
   /** Where the pointer is now; a round trip, so every input sent before has been applied. */
   public synchronized X11Codec.PointerReply queryPointer() throws IOException {
     return X11Codec.parseQueryPointerReply(request(X11Codec.queryPointer(setup.rootWindow())));
+  }
+
+  /** The screen's size now (its root window's geometry). */
+  public synchronized X11Codec.Size screenSize() throws IOException {
+    return X11Codec.parseGetGeometryReply(request(X11Codec.getGeometry(setup.rootWindow())));
   }
 
   /** Lets every process of local user {@code user} connect without the cookie. */

@@ -13,7 +13,9 @@ import org.streamstack.protocol.control.ControlMessage;
  * The client's input (PROTOCOL.md 6) as XTEST fake input on one display.
  *
  * <p>Translation is pure ({@link #translate}): pointer positions are video pixels, which are the
- * display's pixels (the display has the stream's size), clamped to the screen. Buttons 1-3 are
+ * display's pixels (the display has the stream's size), clamped to the screen. A locked pointer's
+ * relative moves ({@code rx, ry} only) are XTEST relative motion: the X server moves the pointer
+ * from where it is and keeps it on the screen. Buttons 1-3 are
  * X's buttons 1-3; the wheel is X's buttons 4 (up), 5 (down), 6 (left) and 7 (right), one press
  * and release per step, as X servers report wheels to core clients. Keys are Linux input event
  * codes, which the X server's evdev keymap (the default of Xvfb's XKB rules) maps to X keycode =
@@ -34,6 +36,15 @@ public final class X11Input implements InputSink {
       return new FakeInput(X11Codec.MOTION_NOTIFY, 0, x, y);
     }
 
+    /** Relative motion: XTEST's MotionNotify with detail True, offsets within INT16. */
+    static FakeInput relativeMotion(int dx, int dy) {
+      return new FakeInput(X11Codec.MOTION_NOTIFY, X11Codec.RELATIVE_MOTION, clampInt16(dx), clampInt16(dy));
+    }
+
+    private static int clampInt16(int value) {
+      return Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, value));
+    }
+
     static FakeInput button(int button, boolean pressed) {
       return new FakeInput(pressed ? X11Codec.BUTTON_PRESS : X11Codec.BUTTON_RELEASE, button, 0, 0);
     }
@@ -44,8 +55,8 @@ public final class X11Input implements InputSink {
   }
 
   private final X11Connection connection;
-  private final int width;
-  private final int height;
+  private volatile int width;
+  private volatile int height;
   private final String instanceId;
   private final AtomicBoolean gamepadLogged = new AtomicBoolean();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
@@ -60,6 +71,12 @@ public final class X11Input implements InputSink {
     this.height = height;
   }
 
+  /** The screen's new size, which absolute positions are clamped to from now on. */
+  public synchronized void setSize(int width, int height) {
+    this.width = width;
+    this.height = height;
+  }
+
   /** The X keycode of a Linux input event code. */
   public static int keycode(int linuxCode) {
     return linuxCode + EVDEV_OFFSET;
@@ -70,6 +87,8 @@ public final class X11Input implements InputSink {
     List<FakeInput> inputs = new ArrayList<>(4);
     if (message instanceof ControlMessage.MouseMove move) {
       inputs.add(FakeInput.motion(clampX(move.x()), clampY(move.y())));
+    } else if (message instanceof ControlMessage.RelativeMouseMove move) {
+      if (move.rx() != 0 || move.ry() != 0) inputs.add(FakeInput.relativeMotion(move.rx(), move.ry()));
     } else if (message instanceof ControlMessage.MouseButton button) {
       inputs.add(FakeInput.button(button.button(), button.pressed()));
     } else if (message instanceof ControlMessage.MouseWheel wheel) {
@@ -121,7 +140,10 @@ public final class X11Input implements InputSink {
     try {
       for (FakeInput input : inputs) {
         switch (input.type()) {
-          case X11Codec.MOTION_NOTIFY -> connection.movePointer(input.x(), input.y());
+          case X11Codec.MOTION_NOTIFY -> {
+            if (input.detail() == X11Codec.RELATIVE_MOTION) connection.movePointerBy(input.x(), input.y());
+            else connection.movePointer(input.x(), input.y());
+          }
           case X11Codec.BUTTON_PRESS, X11Codec.BUTTON_RELEASE ->
               connection.button(input.detail(), input.type() == X11Codec.BUTTON_PRESS);
           default -> connection.key(input.detail(), input.type() == X11Codec.KEY_PRESS);

@@ -20,6 +20,7 @@ import org.streamstack.media.video.VideoFrame;
 import org.streamstack.protocol.control.ControlMessage.GamepadButton;
 import org.streamstack.protocol.control.ControlMessage.Key;
 import org.streamstack.protocol.control.ControlMessage.MouseButton;
+import org.streamstack.protocol.control.ControlMessage;
 import org.streamstack.protocol.control.ControlMessage.MouseMove;
 import org.streamstack.protocol.control.ControlMessage.StreamDisconnect;
 
@@ -57,6 +58,21 @@ class SyntheticApplicationInputTest {
     assertEquals(y(before, 600 - 13, 400), y(after, 600 - 13, 400));
     assertEquals(y(before, 600 + 12, 400), y(after, 600 + 12, 400));
     assertNotEquals(235, y(before, 600, 400), "no cursor before the pointer moved");
+  }
+
+  @Test
+  void aLockedPointersRelativeMovesMoveTheCursorFromWhereItIsAndKeepItOnThePicture() {
+    SyntheticApplication app = new SyntheticApplication(1280, 720);
+    app.apply(new MouseMove(600, 400, 0, 0));
+    app.apply(new ControlMessage.RelativeMouseMove(40, -100));
+    assertEquals(new InputState.Snapshot(true, 640, 300, 0), app.inputState().snapshot());
+    VideoFrame f = app.render(0, TIME);
+    assertEquals(235, y(f, 640, 300), "the cursor drawn where the relative move took it");
+    app.apply(new ControlMessage.RelativeMouseMove(5000, 5000));
+    assertEquals(new InputState.Snapshot(true, 1279, 719, 0), app.inputState().snapshot());
+    app.apply(new ControlMessage.RelativeMouseMove(-10, -10));
+    assertEquals(new InputState.Snapshot(true, 1269, 709, 0), app.inputState().snapshot(),
+        "pushed past the edge, it comes back at once");
   }
 
   @Test

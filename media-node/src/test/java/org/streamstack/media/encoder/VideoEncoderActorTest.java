@@ -128,6 +128,22 @@ class VideoEncoderActorTest {
   }
 
   @Test
+  void newLimitsOfAResizedStreamClampTheTargetAndLaterOnes() {
+    GatedEncoder encoder = new GatedEncoder();
+    encoder.gate.countDown();
+    ActorRef<VideoEncoderActor.Command> actor = TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
+    assertEquals(LIMITS.maxBitsPerSecond(), stats(actor).targetBitrate());
+    BitrateLimits larger = BitrateLimits.forVideo(1920, 1080, 30);
+    actor.tell(new VideoEncoderActor.SetLimits(larger));
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(Integer.MAX_VALUE / 2));
+    assertEquals(larger.maxBitsPerSecond(), stats(actor).targetBitrate(), "the larger stream's top");
+    BitrateLimits smaller = BitrateLimits.forVideo(320, 240, 30);
+    actor.tell(new VideoEncoderActor.SetLimits(smaller));
+    assertEquals(smaller.maxBitsPerSecond(), stats(actor).targetBitrate(), "clamped at once");
+    TEST_KIT.stop(actor);
+  }
+
+  @Test
   void stoppedSubscribersAreForgotten() {
     GatedEncoder encoder = new GatedEncoder();
     encoder.gate.countDown();

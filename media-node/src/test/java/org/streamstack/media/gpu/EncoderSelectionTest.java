@@ -2,6 +2,7 @@ package org.streamstack.media.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -15,10 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.streamstack.media.app.SyntheticApplication;
 import org.streamstack.media.encoder.EncoderConfig;
 import org.streamstack.media.encoder.EncoderImplementation;
+import org.streamstack.media.encoder.EncoderOpenException;
 import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.encoder.FfmpegVideoEncoder;
 import org.streamstack.media.video.VideoCodec;
@@ -61,12 +64,14 @@ class EncoderSelectionTest {
     assertEquals(1, lines.size(), "lines: " + lines);
     assertEquals(Level.INFO, lines.get(0).getLevel());
     assertEquals(
-        "no NVIDIA GPU (libcuda.so.1 not found): H.264 on libopenh264",
+        "no GPU encoder for H.264 (NVIDIA: libcuda.so.1 not found; VA-API: no Intel or AMD render node in /dev/dri):"
+            + " H.264 on libopenh264",
         lines.get(0).getFormattedMessage());
+    selection.requireGpu(); // auto never fails because of the GPU
   }
 
   @Test
-  void gpuPreferenceFallsBackWithAWarning() {
+  void gpuPreferenceWithoutAnyGpuIsAClearErrorAtInstanceStart() {
     EncoderSelection selection =
         new EncoderSelection(EncoderPreference.GPU, GpuProbe.Result.none("libcuda.so.1 not found"));
     for (int i = 0; i < 3; i++) {
@@ -74,9 +79,9 @@ class EncoderSelectionTest {
     }
     assertEquals(1, lines().size());
     assertEquals(Level.WARN, lines().get(0).getLevel());
-    assertEquals(
-        "no NVIDIA GPU (libcuda.so.1 not found): H.264 on libopenh264",
-        lines().get(0).getFormattedMessage());
+    IllegalStateException refused = assertThrows(IllegalStateException.class, selection::requireGpu);
+    assertEquals("the application asks for the GPU encoders (encoder gpu) and this node has no GPU: NVIDIA:"
+        + " libcuda.so.1 not found; VA-API: no Intel or AMD render node in /dev/dri", refused.getMessage());
   }
 
   @Test
@@ -99,7 +104,7 @@ class EncoderSelectionTest {
   void nvencThatDoesNotOpenFallsBackOnceAndForGood() {
     Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has a GPU");
     // The probe is told there is a GPU; h264_nvenc then fails to load libcuda.so.1.
-    EncoderSelection selection = new EncoderSelection(EncoderPreference.GPU, FAKE_GPU);
+    EncoderSelection selection = new EncoderSelection(EncoderPreference.AUTO, FAKE_GPU);
     try (FfmpegVideoEncoder first = selection.open(VideoCodec.H264, CONFIG);
         FfmpegVideoEncoder second = selection.open(VideoCodec.H264, CONFIG)) {
       assertEquals("libopenh264", first.implementationName());
@@ -108,9 +113,98 @@ class EncoderSelectionTest {
     assertEquals(EncoderImplementation.OPENH264, selection.select(VideoCodec.H264));
     List<ILoggingEvent> lines = lines();
     assertEquals(1, lines.size(), "lines: " + lines);
-    assertEquals(Level.WARN, lines.get(0).getLevel());
+    assertEquals(Level.INFO, lines.get(0).getLevel());
     String line = lines.get(0).getFormattedMessage();
-    assertTrue(line.startsWith("NVENC did not open (avcodec_open2 h264_nvenc"), line);
+    assertTrue(line.startsWith("h264_nvenc did not open (avcodec_open2 h264_nvenc"), line);
     assertTrue(line.endsWith("): H.264 on libopenh264"), line);
+  }
+
+  @Test
+  void nvencThatDoesNotOpenIsAnErrorForTheGpuPreference() {
+    Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has a GPU");
+    EncoderSelection selection = new EncoderSelection(EncoderPreference.GPU, FAKE_GPU);
+    selection.requireGpu();
+    EncoderOpenException e = assertThrows(EncoderOpenException.class, () -> selection.open(VideoCodec.H264, CONFIG));
+    assertTrue(e.getMessage().startsWith("the GPU encoder h264_nvenc did not open (encoder gpu: no CPU fallback): "
+        + "avcodec_open2 h264_nvenc"), e.getMessage());
+  }
+
+  // --- VA-API: a render node tree of a test's own -------------------------------------------
+
+  @TempDir
+  Path tree;
+
+  /** /dev/dri and /sys/class/drm as a test's tree: an Intel render node, an NVIDIA one, a card node. */
+  private RenderNode.Roots fakeIntelGpu() throws Exception {
+    Path devices = Files.createDirectories(tree.resolve("dev/dri"));
+    Path sysfs = Files.createDirectories(tree.resolve("sys/class/drm"));
+    for (String node : List.of("card0", "renderD128", "renderD129")) Files.createFile(devices.resolve(node));
+    Files.writeString(Files.createDirectories(sysfs.resolve("renderD128/device")).resolve("vendor"), "0x8086\n");
+    Files.writeString(Files.createDirectories(sysfs.resolve("renderD129/device")).resolve("vendor"), "0x10de\n");
+    Files.writeString(Files.createDirectories(sysfs.resolve("card0/device")).resolve("vendor"), "0x8086\n");
+    return new RenderNode.Roots(devices, sysfs);
+  }
+
+  @Test
+  void noRenderNodeHereMeansNoneDiscovered() {
+    Assumptions.assumeFalse(Files.exists(Path.of("/dev/dri")), "this machine has render nodes");
+    assertEquals(List.of(), RenderNode.discover(RenderNode.Roots.SYSTEM));
+    assertEquals(List.of(), RenderNode.discover(new RenderNode.Roots(tree.resolve("none"), tree.resolve("none"))));
+  }
+
+  @Test
+  void aFakeIntelRenderNodeIsDiscoveredAndChosenByName() throws Exception {
+    RenderNode.Roots roots = fakeIntelGpu();
+    List<RenderNode> nodes = RenderNode.discover(roots);
+    assertEquals(List.of(new RenderNode(roots.devices().resolve("renderD128"), "Intel")), nodes,
+        "the Intel render node; not NVIDIA's, not the card node");
+    EncoderSelection auto = new EncoderSelection(EncoderPreference.AUTO, GpuProbe.Result.none("no"), nodes, roots);
+    assertTrue(auto.anyGpu());
+    assertEquals(EncoderImplementation.VAAPI_H264, auto.select(VideoCodec.H264));
+    assertEquals("h264_vaapi", auto.select(VideoCodec.H264).ffmpegName());
+    assertEquals(EncoderImplementation.VAAPI_VP8, auto.select(VideoCodec.VP8));
+    EncoderSelection cpu = new EncoderSelection(EncoderPreference.CPU, GpuProbe.Result.none("no"), nodes, roots);
+    assertEquals(EncoderImplementation.OPENH264, cpu.select(VideoCodec.H264));
+    // NVENC comes first for H.264 where there is an NVIDIA GPU too; VP8 stays on VA-API.
+    EncoderSelection both = new EncoderSelection(EncoderPreference.AUTO, FAKE_GPU, nodes, roots);
+    assertEquals(EncoderImplementation.NVENC_H264, both.select(VideoCodec.H264));
+    assertEquals(EncoderImplementation.VAAPI_VP8, both.select(VideoCodec.VP8));
+    assertEquals(List.of(), lines());
+  }
+
+  @Test
+  void aRenderNodeThatDoesNotOpenFallsBackCleanlyForAuto() throws Exception {
+    RenderNode.Roots roots = fakeIntelGpu();
+    EncoderSelection auto = new EncoderSelection(EncoderPreference.AUTO, GpuProbe.Result.none("no"),
+        RenderNode.discover(roots), roots);
+    SyntheticApplication app = new SyntheticApplication(640, 360);
+    for (VideoCodec codec : VideoCodec.values()) {
+      // libva cannot open a plain file as a GPU: the CPU encoder takes over, for this and later sessions.
+      try (FfmpegVideoEncoder first = auto.open(codec, CONFIG); FfmpegVideoEncoder second = auto.open(codec, CONFIG)) {
+        assertEquals(EncoderImplementation.cpu(codec), first.implementation());
+        assertEquals(EncoderImplementation.cpu(codec), second.implementation());
+        assertNotNull(first.encode(app.render(0, 1_000)));
+      }
+      assertEquals(EncoderImplementation.cpu(codec), auto.select(codec));
+    }
+    List<ILoggingEvent> lines = lines();
+    assertEquals(2, lines.size(), "one line per VA-API encoder: " + lines);
+    String line = lines.get(0).getFormattedMessage();
+    assertEquals(Level.INFO, lines.get(0).getLevel());
+    assertTrue(line.startsWith("h264_vaapi on " + roots.devices().resolve("renderD128") + " did not open ("), line);
+    assertTrue(line.endsWith("): H.264 on libopenh264"), line);
+    assertTrue(lines.get(1).getFormattedMessage().endsWith("): VP8 on libvpx"), lines.get(1).getFormattedMessage());
+  }
+
+  @Test
+  void aRenderNodeThatDoesNotOpenIsAClearErrorForGpu() throws Exception {
+    RenderNode.Roots roots = fakeIntelGpu();
+    EncoderSelection gpu = new EncoderSelection(EncoderPreference.GPU, GpuProbe.Result.none("no"),
+        RenderNode.discover(roots), roots);
+    gpu.requireGpu(); // there is a GPU, as far as the node can tell
+    EncoderOpenException e = assertThrows(EncoderOpenException.class, () -> gpu.open(VideoCodec.H264, CONFIG));
+    assertTrue(e.getMessage().startsWith("the GPU encoder h264_vaapi on " + roots.devices().resolve("renderD128")
+        + " did not open (encoder gpu: no CPU fallback): "), e.getMessage());
+    assertEquals(EncoderImplementation.VAAPI_H264, gpu.select(VideoCodec.H264), "gpu keeps asking for the GPU");
   }
 }

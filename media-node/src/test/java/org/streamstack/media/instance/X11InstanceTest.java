@@ -59,6 +59,18 @@ class X11InstanceTest {
         EncoderPreference.CPU, new X11Program(List.of(command), null, Map.of()));
   }
 
+  @Test
+  void anInstanceThatAsksForTheGpuOnANodeWithoutOneFailsAtItsStartSayingWhy() {
+    TestProbe<InstanceRuntime.Event> owner = TestProbe.create(media.system());
+    InstanceSpec spec = new InstanceSpec("gpu-" + IDS.incrementAndGet(), "session", "ws://127.0.0.1:9/instance",
+        320, 240, 30, List.of(VideoCodec.H264), EncoderPreference.GPU, null);
+    media.startInstance(spec, owner.getRef());
+    InstanceRuntime.Failed failed = expect(owner, InstanceRuntime.Failed.class);
+    assertTrue(failed.reason().contains("asks for the GPU encoders (encoder gpu) and this node has no GPU: NVIDIA: "),
+        failed.reason());
+    assertTrue(failed.reason().contains("VA-API: no Intel or AMD render node in /dev/dri"), failed.reason());
+  }
+
   private static <T> T expect(TestProbe<InstanceRuntime.Event> probe, Class<T> kind) {
     return assertInstanceOf(kind, probe.receiveMessage(WAIT));
   }

@@ -28,11 +28,39 @@ class VirtualDisplayTest {
   }
 
   @Test
-  void theDisplayHasTheAskedSize() {
-    X11Codec.SetupAccepted setup = display.connection().setup();
-    assertEquals(640, setup.width());
-    assertEquals(480, setup.height());
-    assertEquals(8, setup.minKeycode());
+  void theDisplayHasTheAskedSize() throws IOException {
+    assertEquals(new X11Codec.Size(640, 480), display.connection().screenSize());
+    assertEquals(8, display.connection().setup().minKeycode());
+    assertEquals(VirtualDisplay.LARGEST_SCREEN_WIDTH, display.largestWidth());
+    assertEquals(VirtualDisplay.LARGEST_SCREEN_HEIGHT, display.largestHeight());
+  }
+
+  @Test
+  void theScreenResizesThroughRandrAndBack() throws IOException {
+    try (VirtualDisplay resizable = VirtualDisplay.start("Xvfb", 320, 240)) {
+      resizable.resize(1280, 720);
+      assertEquals(new X11Codec.Size(1280, 720), resizable.connection().screenSize());
+      assertEquals(1280, resizable.width());
+      resizable.connection().movePointer(1000, 700);
+      assertEquals(1000, resizable.connection().queryPointer().rootX(), "the pointer reaches the new area");
+      resizable.resize(320, 240);
+      resizable.resize(1280, 720); // a size it had before: its RandR mode exists already
+      resizable.resize(400, 300);
+      assertEquals(new X11Codec.Size(400, 300), resizable.connection().screenSize());
+      IOException tooLarge = assertThrows(IOException.class, () -> resizable.resize(4000, 3000));
+      assertTrue(tooLarge.getMessage().contains("resizes up to 1920x1080"), tooLarge.getMessage());
+      assertEquals(new X11Codec.Size(400, 300), resizable.connection().screenSize(), "kept its size");
+    }
+  }
+
+  @Test
+  void aDisplayLargerThanTheDefaultFramebufferStartsAtItsSize() throws IOException {
+    try (VirtualDisplay large = VirtualDisplay.start("Xvfb", 2560, 1440)) {
+      assertEquals(new X11Codec.Size(2560, 1440), large.connection().screenSize());
+      assertEquals(2560, large.largestWidth());
+      large.resize(1920, 1200);
+      assertEquals(new X11Codec.Size(1920, 1200), large.connection().screenSize());
+    }
   }
 
   @Test
@@ -103,7 +131,7 @@ class VirtualDisplayTest {
   void twoDisplaysNeverShareANumber() throws IOException {
     try (VirtualDisplay other = VirtualDisplay.start("Xvfb", 320, 240)) {
       assertNotEquals(display.number(), other.number());
-      assertEquals(320, other.connection().setup().width());
+      assertEquals(320, other.connection().screenSize().width());
       other.connection().movePointer(10, 10);
       assertEquals(10, other.connection().queryPointer().rootX());
     }

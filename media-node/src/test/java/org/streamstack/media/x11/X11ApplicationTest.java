@@ -1,6 +1,7 @@
 package org.streamstack.media.x11;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,6 +137,46 @@ class X11ApplicationTest {
     assertTrue((pointer.buttonMask() & 0x100) != 0, "touch holds button 1");
     xlogo.apply(new ControlMessage.TouchEnd(1, true));
     assertEquals(0, display.queryPointer().buttonMask() & 0x100);
+  }
+
+  @Test
+  void aResizedApplicationGrabsItsScreenAtTheNewSize() throws Exception {
+    try (X11Application resizable = X11Application.start("resize-test",
+        new X11Program(List.of("xlogo"), null, Map.of()), "Xvfb", WIDTH, HEIGHT, true)) {
+      assertEquals(WIDTH, resizable.render(0, 1_000).width());
+      assertSame(resizable, resizable.resized(640, 360));
+      VideoFrame larger = resizable.render(1, 1_033);
+      assertEquals(640, larger.width());
+      assertEquals(360, larger.height());
+      assertEquals(new X11Codec.Size(640, 360), resizable.display().connection().screenSize());
+      resizable.apply(new ControlMessage.MouseMove(600, 350, 0, 0));
+      assertEquals(600, resizable.display().connection().queryPointer().rootX(), "input reaches the new area");
+      assertThrows(IOException.class, () -> resizable.resized(4000, 3000));
+      assertEquals(640, resizable.render(2, 1_066).width(), "a refused size changes nothing");
+    }
+  }
+
+  @Test
+  void aLockedPointersRelativeMovesMoveThePointerFromWhereItIs() throws IOException {
+    X11Connection display = xlogo.display().connection();
+    xlogo.apply(new ControlMessage.MouseMove(100, 100, 0, 0));
+    xlogo.apply(new ControlMessage.RelativeMouseMove(15, -40));
+    X11Codec.PointerReply pointer = display.queryPointer();
+    assertEquals(115, pointer.rootX());
+    assertEquals(60, pointer.rootY());
+    xlogo.apply(new ControlMessage.RelativeMouseMove(-3, 7));
+    pointer = display.queryPointer();
+    assertEquals(112, pointer.rootX());
+    assertEquals(67, pointer.rootY());
+    // Past the edge the X server keeps it on the screen, like a real mouse pushed further.
+    xlogo.apply(new ControlMessage.RelativeMouseMove(-100_000, 100_000));
+    pointer = display.queryPointer();
+    assertEquals(0, pointer.rootX());
+    assertEquals(HEIGHT - 1, pointer.rootY());
+    xlogo.apply(new ControlMessage.RelativeMouseMove(10, -10));
+    pointer = display.queryPointer();
+    assertEquals(10, pointer.rootX());
+    assertEquals(HEIGHT - 11, pointer.rootY());
   }
 
   @Test

@@ -20,6 +20,15 @@ class X11InputTest {
   }
 
   @Test
+  void aLockedPointersMovesAreRelativeMotionWithinInt16() {
+    assertEquals(List.of(new FakeInput(X11Codec.MOTION_NOTIFY, X11Codec.RELATIVE_MOTION, -5, 12)),
+        input.translate(new ControlMessage.RelativeMouseMove(-5, 12)));
+    assertEquals(List.of(new FakeInput(X11Codec.MOTION_NOTIFY, X11Codec.RELATIVE_MOTION, 32767, -32768)),
+        input.translate(new ControlMessage.RelativeMouseMove(100_000, -100_000)));
+    assertEquals(List.of(), input.translate(new ControlMessage.RelativeMouseMove(0, 0)), "no motion, no event");
+  }
+
+  @Test
   void buttonsKeepTheirNumbers() {
     assertEquals(List.of(new FakeInput(X11Codec.BUTTON_PRESS, 3, 0, 0)),
         input.translate(new ControlMessage.MouseButton(3, true)));

@@ -34,6 +34,20 @@ public sealed interface ControlMessage {
     }
   }
 
+  /**
+   * The pointer moved by {@code rx, ry} video pixels, with no absolute position: what a client
+   * whose pointer is locked (the Pointer Lock API) sends, as the same {@code input::mouse-move}
+   * type carrying only {@code rx} and {@code ry} (PROTOCOL.md 6).
+   */
+  record RelativeMouseMove(int rx, int ry) implements ControlMessage {
+    public static final String TYPE = MouseMove.TYPE;
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+  }
+
   /** A mouse button went down or up: 1 left, 2 middle, 3 right. */
   record MouseButton(int button, boolean pressed) implements ControlMessage {
     public static final String TYPE = "input::mouse-button";

@@ -19,6 +19,7 @@ import org.streamstack.protocol.control.ControlMessage.MouseButton;
 import org.streamstack.protocol.control.ControlMessage.MouseMove;
 import org.streamstack.protocol.control.ControlMessage.MouseWheel;
 import org.streamstack.protocol.control.ControlMessage.OutOfBand;
+import org.streamstack.protocol.control.ControlMessage.RelativeMouseMove;
 import org.streamstack.protocol.control.ControlMessage.StreamDisconnect;
 import org.streamstack.protocol.control.ControlMessage.TouchEnd;
 import org.streamstack.protocol.control.ControlMessage.TouchMove;
@@ -129,7 +130,7 @@ public final class ControlMessages {
     Fields f = new Fields(type, data);
     try {
       return switch (type) {
-        case MouseMove.TYPE -> new MouseMove(f.integer("x"), f.integer("y"), f.integer("rx"), f.integer("ry"));
+        case MouseMove.TYPE -> mouseMove(f);
         case MouseButton.TYPE -> new MouseButton(f.integer("button"), f.bool("pressed"));
         case MouseWheel.TYPE -> new MouseWheel(f.integer("x"), f.integer("y"));
         case Key.TYPE -> new Key(f.integer("code"), f.bool("pressed"));
@@ -157,7 +158,10 @@ public final class ControlMessages {
       return out.append(",\"data\":").append(oob.data()).append('}').toString();
     }
     out.append('"').append(message.type()).append("\",\"data\":{");
-    if (message instanceof MouseMove m) {
+    if (message instanceof RelativeMouseMove m) {
+      field(out, "rx", m.rx()).append(',');
+      field(out, "ry", m.ry());
+    } else if (message instanceof MouseMove m) {
       field(out, "x", m.x()).append(',');
       field(out, "y", m.y()).append(',');
       field(out, "rx", m.rx()).append(',');
@@ -194,6 +198,19 @@ public final class ControlMessages {
       throw new IllegalStateException("no writer for " + message);
     }
     return out.append("}}").toString();
+  }
+
+  /**
+   * {@code input::mouse-move} (PROTOCOL.md 6): with {@code x} and {@code y} an absolute move
+   * (all four fields, as ever); with neither, a relative move of a locked pointer, which must
+   * carry both {@code rx} and {@code ry}. Half a position is an error.
+   */
+  private static ControlMessage mouseMove(Fields f) throws MalformedControlMessageException {
+    boolean hasX = f.has("x");
+    boolean hasY = f.has("y");
+    if (hasX != hasY) throw f.malformed("'x' and 'y' come together, got only '" + (hasX ? "x" : "y") + "'");
+    if (!hasX) return new RelativeMouseMove(f.integer("rx"), f.integer("ry"));
+    return new MouseMove(f.integer("x"), f.integer("y"), f.integer("rx"), f.integer("ry"));
   }
 
   /**
@@ -263,6 +280,10 @@ public final class ControlMessages {
       return node.intValue();
     }
 
+    boolean has(String name) {
+      return data.get(name) != null;
+    }
+
     boolean bool(String name) throws MalformedControlMessageException {
       JsonNode node = present(name);
       if (!node.isBoolean()) {
@@ -285,7 +306,7 @@ public final class ControlMessages {
       return node;
     }
 
-    private MalformedControlMessageException malformed(String why) {
+    MalformedControlMessageException malformed(String why) {
       return new MalformedControlMessageException("'" + type + "': " + why);
     }
 

@@ -23,6 +23,11 @@ public record Screen(Integer width, Integer height, Integer fps, Integer density
     if (height != null && (height < 16 || height > 4320)) return "screen.height must be between 16 and 4320";
     if (fps != null && (fps < 1 || fps > 240)) return "screen.fps must be between 1 and 240";
     if (density != null && (density < 1 || density > 1000)) return "screen.density must be between 1 and 1000";
+    // Pictures are encoded 4:2:0: a size the instance could never take is refused here, not after
+    // the session (or a join's new screen) has been accepted.
+    if ((width != null && width % 2 != 0) || (height != null && height % 2 != 0)) {
+      return "screen.width and screen.height must be even (pictures are encoded 4:2:0)";
+    }
     return null;
   }
 }

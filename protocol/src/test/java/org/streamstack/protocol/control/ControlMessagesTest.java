@@ -17,6 +17,7 @@ import org.streamstack.protocol.control.ControlMessage.MouseButton;
 import org.streamstack.protocol.control.ControlMessage.MouseMove;
 import org.streamstack.protocol.control.ControlMessage.MouseWheel;
 import org.streamstack.protocol.control.ControlMessage.OutOfBand;
+import org.streamstack.protocol.control.ControlMessage.RelativeMouseMove;
 import org.streamstack.protocol.control.ControlMessage.StreamDisconnect;
 import org.streamstack.protocol.control.ControlMessage.TouchEnd;
 import org.streamstack.protocol.control.ControlMessage.TouchMove;
@@ -30,6 +31,9 @@ class ControlMessagesTest {
         Arguments.of(
             "{\"type\":\"input::mouse-move\",\"data\":{\"x\":600,\"y\":400,\"rx\":3,\"ry\":-2}}",
             new MouseMove(600, 400, 3, -2)),
+        Arguments.of(
+            "{\"type\":\"input::mouse-move\",\"data\":{\"rx\":-7,\"ry\":12}}",
+            new RelativeMouseMove(-7, 12)),
         Arguments.of(
             "{\"type\":\"input::mouse-button\",\"data\":{\"button\":1,\"pressed\":true}}",
             new MouseButton(MouseButton.LEFT, true)),
@@ -220,6 +224,14 @@ class ControlMessagesTest {
         Arguments.of(move + "{\"x\":600,\"y\":400,\"rx\":null,\"ry\":0}}",
             "'input::mouse-move': 'rx' must be an integer, got null"),
         Arguments.of(move + "{\"x\":600,\"y\":400,\"rx\":0}}", "'input::mouse-move': 'ry' is missing"),
+        // A locked pointer's relative move carries both rx and ry; half a position is neither.
+        Arguments.of(move + "{\"rx\":4}}", "'input::mouse-move': 'ry' is missing"),
+        Arguments.of(move + "{}}", "'input::mouse-move': 'rx' is missing"),
+        Arguments.of(move + "{\"rx\":1.5,\"ry\":0}}", "'input::mouse-move': 'rx' must be an integer, got 1.5"),
+        Arguments.of(move + "{\"x\":600,\"rx\":1,\"ry\":0}}",
+            "'input::mouse-move': 'x' and 'y' come together, got only 'x'"),
+        Arguments.of(move + "{\"y\":600,\"rx\":1,\"ry\":0}}",
+            "'input::mouse-move': 'x' and 'y' come together, got only 'y'"),
         Arguments.of(move + "{\"x\":3000000000,\"y\":400,\"rx\":0,\"ry\":0}}",
             "'input::mouse-move': 'x' is out of range: 3000000000"),
         Arguments.of(move + "{\"x\":600,\"x\":601,\"y\":400,\"rx\":0,\"ry\":0}}", "duplicate member 'x'"),

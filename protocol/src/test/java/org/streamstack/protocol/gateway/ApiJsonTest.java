@@ -67,6 +67,8 @@ class ApiJsonTest {
     assertEquals("field 'idle_time_min' must not be negative", read("{\"app\":\"a\",\"idle_time_min\":-1}").problem());
     assertEquals("screen.width must be between 16 and 7680", read("{\"app\":\"a\",\"screen\":{\"width\":0}}").problem());
     assertEquals("screen.fps must be between 1 and 240", read("{\"app\":\"a\",\"screen\":{\"fps\":1000}}").problem());
+    assertEquals("screen.width and screen.height must be even (pictures are encoded 4:2:0)",
+        read("{\"app\":\"a\",\"screen\":{\"width\":1281,\"height\":720}}").problem());
   }
 
   @Test

@@ -34,6 +34,7 @@ import org.streamstack.cluster.gateway.signaling.Side;
 import org.streamstack.cluster.gateway.signaling.SignalingChannel;
 import org.streamstack.cluster.serialization.CborSerializable;
 import org.streamstack.protocol.gateway.Screen;
+import org.streamstack.protocol.signaling.ScreenNotice;
 import org.streamstack.protocol.gateway.SessionStatus;
 import org.streamstack.protocol.nats.StopInstance;
 
@@ -383,12 +384,24 @@ public final class SessionEntity
     }
     if (refused != null) return Effect().reply(command.replyTo(), refused);
     Screen newScreen = command.screen() == null ? null : command.screen().orDefaults(session.screen());
+    Screen changedScreen = Objects.equals(newScreen, session.screen()) ? null : newScreen;
     String credential = Credentials.newSecret();
     Instant expiresAt = clock.instant().plus(settings.clientCredentialTtl());
     return Effect()
-        .persist(new ClientCredentialIssued(Credentials.digest(credential), expiresAt,
-            Objects.equals(newScreen, session.screen()) ? null : newScreen))
+        .persist(new ClientCredentialIssued(Credentials.digest(credential), expiresAt, changedScreen))
+        .thenRun(issued -> {
+          // PROTOCOL.md 3: a join with a changed screen resizes the running instance; it hears so
+          // on its socket (held for it until it connects).
+          if (changedScreen != null) tellInstance(ScreenNotice.of(changedScreen).toJson());
+        })
         .thenReply(command.replyTo(), issued -> new Accepted(live(issued), credential));
+  }
+
+  /** A notice of the gateway's own to the session's instance socket ({@link SignalingChannel.FromGateway}). */
+  private void tellInstance(String notice) {
+    ClusterSharding.get(context.getSystem())
+        .entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
+        .tell(new SignalingChannel.FromGateway(notice));
   }
 
   private Effect<Event, State> onIssueInstanceCredential(Live state, IssueInstanceCredential command) {
