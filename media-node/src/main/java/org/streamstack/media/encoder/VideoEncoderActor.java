@@ -1,6 +1,8 @@
 package org.streamstack.media.encoder;
 
 import org.streamstack.media.metrics.MediaMetrics;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +38,12 @@ import org.streamstack.media.video.VideoFrame;
  * look. Results reach the actor, which counts and delivers them, through its mailbox.
  *
  * <p>The actor owns the encoder: it closes it, on the encoding thread after any encode in
- * progress, when it stops. Target bitrates are clamped to the stream's {@link BitrateLimits}.
+ * progress, when it stops.
+ *
+ * <p>Every peer of an instance is served from this one encoder (issue 6, shares): a keyframe is
+ * made when any subscriber asks, and the target bitrate is the lowest of the subscribers' latest
+ * targets, so that the slowest receiver (its REMB) is never flooded; a subscriber that leaves takes
+ * its target with it. Targets are clamped to the stream's {@link BitrateLimits}.
  */
 public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.Command> {
 
@@ -53,8 +60,16 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   /** Makes the next encoded frame a keyframe: a receiver sent PLI or FIR. */
   public record RequestKeyframe() implements Command {}
 
-  /** New target from congestion control, in bits per second; clamped to the limits. */
-  public record SetTargetBitrate(int bitsPerSecond) implements Command {}
+  /**
+   * The latest target of {@code subscriber}'s congestion control, in bits per second. The encoder
+   * runs at the lowest target of its subscribers, clamped to the limits; a target from something
+   * that is not subscribed is ignored (it would outlive its sender).
+   */
+  public record SetTargetBitrate(ActorRef<EncodedFrame> subscriber, int bitsPerSecond) implements Command {
+    public SetTargetBitrate {
+      Objects.requireNonNull(subscriber, "subscriber");
+    }
+  }
 
   /** Sends every encoded frame to {@code subscriber} until it stops or unsubscribes. */
   public record Subscribe(ActorRef<EncodedFrame> subscriber) implements Command {}
@@ -102,6 +117,8 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private final BitrateLimits limits;
   private final ExecutorService encodingThread;
   private final Subscribers<EncodedFrame, Command> subscribers;
+  /** The latest target of each subscriber that set one, clamped. */
+  private final Map<ActorRef<EncodedFrame>, Integer> targets = new HashMap<>();
 
   /** {@link #IDLE}, null (encoding, nothing waits) or the waiting frame; see the class comment. */
   private final AtomicReference<VideoFrame> slot = new AtomicReference<>(IDLE);
@@ -209,7 +226,12 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   }
 
   private Behavior<Command> onSetTargetBitrate(SetTargetBitrate message) {
-    encoder.setTargetBitrate(limits.clamp(message.bitsPerSecond()));
+    if (!subscribers.contains(message.subscriber())) {
+      getContext().getLog().debug("{}: a target bitrate from a non-subscriber ignored", encoder.implementationName());
+      return this;
+    }
+    targets.put(message.subscriber(), limits.clamp(message.bitsPerSecond()));
+    applyLowestTarget();
     return this;
   }
 
@@ -220,12 +242,28 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
 
   private Behavior<Command> onUnsubscribe(Unsubscribe message) {
     subscribers.remove(message.subscriber());
+    forgetTarget(message.subscriber());
     return this;
   }
 
   private Behavior<Command> onSubscriberTerminated(SubscriberTerminated message) {
     subscribers.forget(message.subscriber());
+    forgetTarget(message.subscriber());
     return this;
+  }
+
+  private void forgetTarget(ActorRef<EncodedFrame> subscriber) {
+    if (targets.remove(subscriber) != null) applyLowestTarget();
+  }
+
+  /**
+   * Runs the encoder at the lowest target of its subscribers; with none left, the last target
+   * stays (the next subscriber sets its own when it starts).
+   */
+  private void applyLowestTarget() {
+    int lowest = Integer.MAX_VALUE;
+    for (int target : targets.values()) lowest = Math.min(lowest, target);
+    if (lowest != Integer.MAX_VALUE && lowest != encoder.targetBitrate()) encoder.setTargetBitrate(lowest);
   }
 
   private Behavior<Command> onGetStats(GetStats message) {
