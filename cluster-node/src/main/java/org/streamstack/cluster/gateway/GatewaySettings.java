@@ -24,7 +24,8 @@ public record GatewaySettings(
     Signaling signaling,
     IceServers iceServers,
     InstanceLaunch instanceLaunch,
-    Agents agents) {
+    Agents agents,
+    Shares shares) {
 
   /** How sessions get their instances (reference.conf, {@code instance-launch}). */
   public enum InstanceLaunch {
@@ -45,6 +46,9 @@ public record GatewaySettings(
 
   /** The gateway's side of the agents: when a region is unavailable, forgotten, and how long a start may take. */
   public record Agents(Duration agentTimeout, Duration regionForgetAfter, Duration requestTimeout) {}
+
+  /** Shares of sessions (issue 6): peers one view share may have at once, shares one session may have. */
+  public record Shares(int maxPeersPerShare, int maxPerSession) {}
 
   public record Sessions(
       Duration gracePeriod,
@@ -102,6 +106,7 @@ public record GatewaySettings(
             ice.getDuration("turn-credential-ttl")),
         InstanceLaunch.parse(c.getString("instance-launch")),
         new Agents(c.getDuration("agent-timeout"), c.getDuration("region-forget-after"),
-            c.getDuration("agent-request-timeout")));
+            c.getDuration("agent-request-timeout")),
+        new Shares(c.getInt("shares.max-peers-per-share"), c.getInt("shares.max-per-session")));
   }
 }

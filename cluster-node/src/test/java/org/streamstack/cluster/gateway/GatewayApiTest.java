@@ -424,7 +424,7 @@ class GatewayApiTest {
     assertError(api.get("/1.0/sessions/" + id + "/connect", token), 404);
   }
 
-  // --- applications, regions, shares --------------------------------------------------------
+  // --- applications, regions --------------------------------------------------------------
 
   @Test
   void applicationsAndRegionsAreListed() {
@@ -449,19 +449,6 @@ class GatewayApiTest {
 
     assertError(api.get("/1.0/applications", null), 401);
     assertError(api.get("/1.0/regions", null), 401);
-  }
-
-  @Test
-  void sharesAreNotImplementedYet() {
-    String token = newAccount();
-    String id = createSession(token, Map.of("app", "demo"));
-    assertError(api.post("/1.0/sessions/" + id + "/share",
-        Map.of("type", "view", "expiry_at", Instant.now().plusSeconds(3600).getEpochSecond()), token), 501);
-    assertError(api.get("/1.0/shares", token), 501);
-    assertError(api.get("/1.0/shares/" + UUID.randomUUID(), token), 501);
-    assertError(api.send("PATCH", "/1.0/shares/" + UUID.randomUUID(), Map.of("description", "x"), token), 501);
-    assertError(api.delete("/1.0/shares/" + UUID.randomUUID(), token), 501);
-    assertError(api.get("/1.0/shares", null), 401);
   }
 
   // --- authentication -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ import org.streamstack.cluster.gateway.accounts.AccountRegistry;
 import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.gateway.session.SessionIndex;
 import org.streamstack.cluster.gateway.session.SessionRecord;
+import org.streamstack.cluster.gateway.session.Shares;
 import org.streamstack.cluster.gateway.signaling.Side;
 import org.streamstack.cluster.gateway.signaling.SignalingChannel;
 import org.streamstack.cluster.testing.FreePorts;
@@ -87,6 +88,59 @@ class MessageSerializationTest {
         new SessionEntity.Terminated("why", now),
         new SessionEntity.Live(record),
         new SessionEntity.NotCreated());
+  }
+
+  @Test
+  void shareCommandsRepliesEventsAndState() {
+    ActorRef<SessionEntity.Reply> replyTo = testKit.<SessionEntity.Reply>createTestProbe().getRef();
+    Instant now = Instant.parse("2026-11-21T10:15:30.123456Z");
+    String shareId = "0b6f3c9e-4a55-4b7c-9d7e-2d1c8a4f0e11-0a1b2c3d4e5f";
+    Shares.Peer peer = new Shares.Peer(shareId + ".1", "ZGln", now.plusSeconds(300));
+    Shares.Share share = new Shares.Share(shareId, "view", "for Ann", now.plusSeconds(3600), now, "c2VjcmV0", 1,
+        List.of(peer));
+    Shares.Share fresh = new Shares.Share(shareId, "control", "", now.plusSeconds(60), now, "c2VjcmV0", 0, List.of());
+    Shares shares = new Shares(List.of(share, fresh), List.of(new Shares.Ended("x-1", "share x-1 expired")));
+    SessionRecord record = new SessionRecord("0b6f3c9e-4a55-4b7c-9d7e-2d1c8a4f0e11", "acme", "demo", null, "local",
+        false, false, 0, new Screen(1280, 720, 60, 240), null, now, SessionStatus.ACTIVE, null, "ZGln",
+        now.plusSeconds(300), "aW5z", null, null);
+    roundTrip(
+        new SessionEntity.CreateShare("acme", "view", "for Ann", now.plusSeconds(3600), replyTo),
+        new SessionEntity.CreateShare("acme", "control", null, now, replyTo),
+        new SessionEntity.ListShares("acme", replyTo),
+        new SessionEntity.ChangeShare("acme", shareId, "new", null, replyTo),
+        new SessionEntity.ChangeShare("acme", shareId, null, now, replyTo),
+        new SessionEntity.EndShare("acme", shareId, replyTo),
+        new SessionEntity.JoinShare(shareId, "c2VjcmV0", replyTo),
+        new SessionEntity.ForgetSharePeer(shareId + ".1"),
+        new SessionEntity.ShareAccepted(share, "c2VjcmV0"),
+        new SessionEntity.ShareAccepted(fresh, null),
+        new SessionEntity.SharesListed(List.of(share, fresh)),
+        new SessionEntity.SharesListed(List.of()),
+        new SessionEntity.PeerAdmitted(share, shareId + ".2", shareId + ".2.c2Vj"),
+        new SessionEntity.PeerSocketAccepted(shareId + ".2", "control"),
+        new SessionEntity.ShareCreated(share),
+        new SessionEntity.ShareChanged(shareId, "d", now),
+        new SessionEntity.ShareChanged(shareId, null, null),
+        new SessionEntity.ShareEnded(shareId, "deleted"),
+        new SessionEntity.SharePeerJoined(shareId, peer, List.of(shareId + ".0")),
+        new SessionEntity.SharePeerJoined(shareId, peer, List.of()),
+        new SessionEntity.SharePeerLeft(shareId, peer.id()),
+        new SessionEntity.Live(record, shares),
+        new SessionEntity.Live(record, Shares.NONE));
+  }
+
+  @Test
+  void sharePeerSignalingMessages() {
+    TestProbe<SignalingChannel.Outbound> socket = testKit.createTestProbe();
+    SignalingChannel.Connection peerConnection = new SignalingChannel.Connection("c-2", 1795305823928L, socket.getRef(),
+        new SignalingChannel.Peer("s-1.1", "view"));
+    roundTrip(
+        peerConnection,
+        new SignalingChannel.Attach(Side.CLIENT, peerConnection),
+        new SignalingChannel.Relay(Side.CLIENT, peerConnection, "{\"type\":\"discover\"}"),
+        new SignalingChannel.AdmitPeer("s-1.1", "control"),
+        new SignalingChannel.CutPeers(List.of("s-1.1", "s-1.2"), "share s-1 expired"),
+        new SignalingChannel.FromGateway("{\"type\":\"gateway:peer-left\",\"peer\":\"s-1.1\"}"));
   }
 
   @Test

@@ -53,6 +53,46 @@ class NodeRestartTest {
   }
 
   /**
+   * Shares live in the session's journal: after a restart they are listed and joined with the
+   * secret of their link, and their expiry timer still fires without anyone asking.
+   */
+  @Test
+  void sharesSurviveARestart() throws Exception {
+    String journal = "h2:file:" + dir.resolve("shares");
+    String token;
+    String sessionId;
+    JsonNode share;
+    JsonNode shortLived;
+    try (RunningNode node = RunningNode.start(journal, List.of(), FreePorts.next(), "")) {
+      token = node.createAccount("acme");
+      sessionId = node.createSession(token, Map.of("app", "demo")).path("id").asText();
+      share = node.api.post("/1.0/sessions/" + sessionId + "/share",
+          Map.of("type", "control", "description", "for Ann"), token).json().path("metadata");
+      shortLived = node.api.post("/1.0/sessions/" + sessionId + "/share",
+          Map.of("type", "view", "expiry_at", java.time.Instant.now().getEpochSecond() + 12), token).json().path("metadata");
+      assertEquals(2, node.api.get("/1.0/shares", token).json().path("total_size").asInt());
+    }
+    try (RunningNode node = RunningNode.start(journal, List.of(), FreePorts.next(), "")) {
+      String id = share.path("id").asText();
+      ApiClient.Reply read = node.api.get("/1.0/shares/" + id, token);
+      assertEquals(200, read.status(), read.body());
+      assertEquals("for Ann", read.json().path("metadata").path("description").asText());
+      assertEquals(share.path("expiry_at").asLong(), read.json().path("metadata").path("expiry_at").asLong());
+      String url = share.path("url").asText();
+      String secret = url.substring(url.indexOf("&secret=") + 8);
+      ApiClient.Reply joined = node.api.post("/1.0/shares/" + id + "/join", Map.of("secret", secret), null);
+      assertEquals(200, joined.status(), joined.body());
+      assertEquals(id + ".1", joined.json().path("metadata").path("peer").asText());
+      String shortId = shortLived.path("id").asText();
+      Await.until("the short share to expire by itself", Duration.ofSeconds(30), () -> eventsOf(
+          "jdbc:h2:file:" + dir.resolve("shares").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE", sessionId)
+          .stream().anyMatch(manifest -> manifest.endsWith("SessionEntity$ShareEnded")));
+      assertEquals(404, node.api.get("/1.0/shares/" + shortId, token).status());
+      assertEquals(List.of(id), ids(node.api.get("/1.0/shares", token).json().path("metadata")));
+    }
+  }
+
+  /**
    * The grace timer of a joinable session nobody attends fires after a restart without anyone
    * asking for the session: the journal shows the termination written at the deadline.
    */

@@ -23,8 +23,24 @@ public final class SignalingFrame {
 
   private SignalingFrame() {}
 
+  /** The field the gateway adds to frames of a share's peer, and reads on frames for one. */
+  public static final String PEER_FIELD = "peer";
+
   /** Why {@code text} is not a signalling frame, or null when it is one. */
   public static String problem(String text, int maxBytes) {
+    return problem(text, maxBytes, false);
+  }
+
+  /**
+   * Why {@code text} is not a frame a client socket may send, or null: a client frame may not
+   * carry {@value #PEER_FIELD}, which the gateway sets to tell the instance which share peer
+   * sent it, so that no client can pass for another.
+   */
+  public static String clientProblem(String text, int maxBytes) {
+    return problem(text, maxBytes, true);
+  }
+
+  private static String problem(String text, int maxBytes, boolean fromClient) {
     if (oversized(text, maxBytes)) return "frame is larger than " + maxBytes + " bytes";
     try (JsonParser parser = JSON.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) return "frame must be a JSON object";
@@ -40,6 +56,8 @@ public final class SignalingFrame {
             return "type '" + parser.getText() + "' is reserved for the gateway";
           }
           typed = true;
+        } else if (fromClient && PEER_FIELD.equals(field)) {
+          return "field '" + PEER_FIELD + "' is reserved for the gateway";
         }
         parser.skipChildren();
       }
@@ -50,6 +68,42 @@ public final class SignalingFrame {
     }
   }
 
+  /**
+   * The top-level string {@value #PEER_FIELD} of a frame (the instance side naming the share peer
+   * it is for), or null when it has none. Only called on frames {@link #problem} accepted.
+   */
+  public static String peerOf(String text) {
+    try (JsonParser parser = JSON.createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) return null;
+      JsonToken token;
+      while ((token = parser.nextToken()) != JsonToken.END_OBJECT && token != null) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (PEER_FIELD.equals(field)) return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        parser.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code text} (a JSON object) with {@code "peer":"<peer>"} added as its first field; the rest of
+   * the text is kept byte for byte, as the relay never re-serialises what it carries.
+   */
+  public static String withPeer(String text, String peer) {
+    int open = text.indexOf('{');
+    if (open < 0) throw new IllegalArgumentException("not a JSON object: " + text);
+    return text.substring(0, open + 1) + "\"" + PEER_FIELD + "\":" + quoted(peer) + "," + text.substring(open + 1);
+  }
+
+  /** A gateway notice about a share peer: {@code {"type":"gateway:<what>","peer":..,<key>:<value>}}. */
+  public static String peerNotice(String what, String peer, String key, String value) {
+    return "{\"type\":" + quoted(GATEWAY_PREFIX + what) + ",\"" + PEER_FIELD + "\":" + quoted(peer)
+        + ",\"" + key + "\":" + quoted(value) + "}";
+  }
+
   /** True when {@code text} takes more than {@code maxBytes} bytes in UTF-8. */
   public static boolean oversized(String text, int maxBytes) {
     // UTF-8 never takes more than 3 bytes for a Java char; count only when the cheap bound fails.
@@ -58,8 +112,12 @@ public final class SignalingFrame {
 
   /** The error frame the gateway itself sends before closing a socket. */
   public static String error(String message) {
-    StringBuilder json = new StringBuilder("{\"type\":\"error\",\"message\":\"");
-    for (char c : message.toCharArray()) {
+    return "{\"type\":\"error\",\"message\":" + quoted(message) + "}";
+  }
+
+  private static String quoted(String value) {
+    StringBuilder json = new StringBuilder("\"");
+    for (char c : value.toCharArray()) {
       switch (c) {
         case '"' -> json.append("\\\"");
         case '\\' -> json.append("\\\\");
@@ -70,6 +128,6 @@ public final class SignalingFrame {
         }
       }
     }
-    return json.append("\"}").toString();
+    return json.append('"').toString();
   }
 }

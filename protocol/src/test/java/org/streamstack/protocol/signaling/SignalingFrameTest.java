@@ -56,4 +56,36 @@ class SignalingFrameTest {
     assertEquals("error", node.path("type").asText());
     assertEquals("bad \"quote\" \\ and\nnewline \u0001", node.path("message").asText());
   }
+
+  @Test
+  void clientFramesMayNotNameAPeer() {
+    assertEquals("field 'peer' is reserved for the gateway",
+        SignalingFrame.clientProblem("{\"type\":\"offer\",\"peer\":\"s.1\"}", 1000));
+    assertEquals("field 'peer' is reserved for the gateway",
+        SignalingFrame.clientProblem("{\"peer\":7,\"type\":\"offer\"}", 1000));
+    // Only the top level is the gateway's: a nested "peer" is the application's business.
+    assertNull(SignalingFrame.clientProblem("{\"type\":\"x\",\"data\":{\"peer\":\"p\"}}", 1000));
+    assertNull(SignalingFrame.clientProblem("{\"type\":\"answer\",\"sdp\":\"eA==\"}", 1000));
+    // The instance side names the peer a frame is for.
+    assertNull(SignalingFrame.problem("{\"type\":\"offer\",\"peer\":\"s.1\"}", 1000));
+    // The client side's other rules still hold.
+    assertEquals("type 'gateway:peer-joined' is reserved for the gateway",
+        SignalingFrame.clientProblem("{\"type\":\"gateway:peer-joined\"}", 1000));
+  }
+
+  @Test
+  void peerTagIsAddedWithoutTouchingTheRestAndReadBack() throws Exception {
+    String frame = " { \"type\" : \"answer\", \"sdp\":\"caf\u00e9\\u00e9\" }";
+    String tagged = SignalingFrame.withPeer(frame, "abc-1.2");
+    assertEquals(" {\"peer\":\"abc-1.2\", \"type\" : \"answer\", \"sdp\":\"caf\u00e9\\u00e9\" }", tagged);
+    assertNull(SignalingFrame.problem(tagged, 1000));
+    assertEquals("abc-1.2", SignalingFrame.peerOf(tagged));
+    assertEquals("s.3", SignalingFrame.peerOf("{\"type\":\"offer\",\"x\":{\"peer\":\"no\"},\"peer\":\"s.3\"}"));
+    assertNull(SignalingFrame.peerOf("{\"type\":\"offer\",\"x\":{\"peer\":\"no\"}}"));
+    assertNull(SignalingFrame.peerOf("{\"type\":\"offer\",\"peer\":3}"));
+    var notice = new ObjectMapper().readTree(SignalingFrame.peerNotice("peer-left", "s.1", "reason", "share \"x\" expired"));
+    assertEquals("gateway:peer-left", notice.path("type").asText());
+    assertEquals("s.1", notice.path("peer").asText());
+    assertEquals("share \"x\" expired", notice.path("reason").asText());
+  }
 }

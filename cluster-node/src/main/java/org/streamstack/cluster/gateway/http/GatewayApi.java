@@ -37,7 +37,9 @@ import org.streamstack.cluster.gateway.launch.LaunchRefused;
 import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.gateway.session.SessionIndex;
 import org.streamstack.cluster.gateway.session.SessionRecord;
+import org.streamstack.cluster.gateway.session.Shares;
 import org.streamstack.cluster.gateway.signaling.Side;
+import org.streamstack.cluster.gateway.signaling.SignalingChannel;
 import org.streamstack.cluster.gateway.signaling.SignalingSocket;
 import org.streamstack.cluster.metrics.NodeMetrics;
 import org.streamstack.protocol.gateway.ApiJson;
@@ -46,6 +48,12 @@ import org.streamstack.protocol.gateway.BatchDeleteRequest;
 import org.streamstack.protocol.gateway.BatchDeleteResult;
 import org.streamstack.protocol.gateway.ConnectionDetails;
 import org.streamstack.protocol.gateway.CreateSessionRequest;
+import org.streamstack.protocol.gateway.CreateShareRequest;
+import org.streamstack.protocol.gateway.ShareConnectionDetails;
+import org.streamstack.protocol.gateway.ShareJoinRequest;
+import org.streamstack.protocol.gateway.ShareRules;
+import org.streamstack.protocol.gateway.ShareView;
+import org.streamstack.protocol.gateway.UpdateShareRequest;
 import org.streamstack.protocol.gateway.JoinRequest;
 import org.streamstack.protocol.gateway.RegionView;
 import org.streamstack.protocol.gateway.Screen;
@@ -174,6 +182,11 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
       requireMethod(method, "GET");
       return openSocket(request, path.get(2), path.get(4));
     }
+    if (path.size() == 4 && path.get(1).equals("shares") && path.get(3).equals("join")) {
+      // Joining a share takes no account: the share's secret is the credential.
+      requireMethod(method, "POST");
+      return joinShare(request, path.get(2));
+    }
     if (!knownPath(path)) throw new ApiError(404, "no such endpoint: " + request.getUri().path());
     String token = tokenOf(request);
     return tokens.accountOf(token).thenCompose(account -> {
@@ -212,7 +225,16 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
         return launch.regions().thenApply(regions ->
             listed(call, regions.stream().map(RegionView::name).toList(), regions, region -> region));
       case "shares":
-        throw new ApiError(501, "shares are not available yet on this gateway");
+        if (path.size() == 2) {
+          requireMethod(method, "GET");
+          return listShares(call);
+        }
+        switch (method) {
+          case "GET": return getShare(call, path.get(2));
+          case "PATCH": return changeShare(call, path.get(2));
+          case "DELETE": return deleteShare(call, path.get(2));
+          default: throw methodNotAllowed(method, "GET, PATCH, DELETE");
+        }
       default:
         break;
     }
@@ -241,7 +263,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
         return issueClientCredential(call, sessionId, false, null, 200);
       default:
         requireMethod(method, "POST");
-        throw new ApiError(501, "shares are not available yet on this gateway");
+        return createShare(call, sessionId);
     }
   }
 
@@ -431,9 +453,135 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
         .orElseThrow(() -> new ApiError(401, "the socket URL carries no token"));
     return askSession(sessionId, replyTo -> new SessionEntity.AuthorizeSocket(side, credential, replyTo))
         .thenApply(reply -> {
+          if (reply instanceof SessionEntity.PeerSocketAccepted peer) {
+            return upgrade.get().handleMessagesWith(
+                sockets.open(sessionId, side, new SignalingChannel.Peer(peer.peerId(), peer.role())));
+          }
           accepted(reply);
           return upgrade.get().handleMessagesWith(sockets.open(sessionId, side));
         });
+  }
+
+  // --- shares (issue 6) -----------------------------------------------------------------------
+
+  private CompletionStage<HttpResponse> createShare(Call call, String sessionId) {
+    return body(call.request()).thenCompose(bytes -> {
+      CreateShareRequest create = parse(bytes, CreateShareRequest.class);
+      String problem = create.problem();
+      Instant now = clock.instant();
+      if (problem == null && create.expiryAt() != null) problem = ShareRules.expiryProblem(create.expiryAt(), now);
+      if (problem != null) throw new ApiError(400, problem);
+      Instant expiryAt = create.expiryAt() != null
+          ? Instant.ofEpochSecond(create.expiryAt())
+          : now.plus(ShareRules.DEFAULT_LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      return askSession(sessionId, replyTo -> new SessionEntity.CreateShare(call.account(), create.type(),
+              create.description(), expiryAt, replyTo))
+          .thenApply(reply -> {
+            SessionEntity.ShareAccepted created = expect(reply, SessionEntity.ShareAccepted.class);
+            return HttpReply.sync(201, shareView(sessionId, created.share(),
+                pageBase(call.request(), settings.publicUrl()) + "/#share=" + created.share().id()
+                    + "&secret=" + created.secret()));
+          });
+    });
+  }
+
+  private CompletionStage<HttpResponse> listShares(Call call) {
+    boolean recursion = recursion(call);
+    Duration timeout = settings.sessions().askTimeout();
+    return SessionIndex.listAll(system, call.account(), settings.sessions().indexBuckets(), timeout)
+        .thenCompose(index -> {
+          List<CompletableFuture<SessionEntity.Reply>> asks = new ArrayList<>(index.size());
+          for (String id : index.keySet()) {
+            asks.add(session(id).<SessionEntity.Reply>ask(replyTo -> new SessionEntity.ListShares(call.account(), replyTo),
+                timeout).toCompletableFuture());
+          }
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            List<Shares.Share> shares = new ArrayList<>();
+            for (CompletableFuture<SessionEntity.Reply> ask : asks) {
+              if (ask.join() instanceof SessionEntity.SharesListed listed) shares.addAll(listed.shares());
+            }
+            shares.sort(Comparator.comparing(Shares.Share::createdAt).thenComparing(Shares.Share::id));
+            Object metadata = recursion
+                ? shares.stream().map(share -> shareView(Shares.sessionOf(share.id()), share, null)).toList()
+                : shares.stream().map(Shares.Share::id).toList();
+            return HttpReply.collection(metadata, shares.size());
+          });
+        });
+  }
+
+  private CompletionStage<HttpResponse> getShare(Call call, String shareId) {
+    String sessionId = sessionOfShare(shareId);
+    return askSession(sessionId, replyTo -> new SessionEntity.ListShares(call.account(), replyTo))
+        .thenApply(reply -> {
+          if (reply instanceof SessionEntity.SharesListed listed) {
+            for (Shares.Share share : listed.shares()) {
+              if (share.id().equals(shareId)) return HttpReply.sync(200, shareView(sessionId, share, null));
+            }
+          }
+          throw new ApiError(404, "no share " + shareId);
+        });
+  }
+
+  private CompletionStage<HttpResponse> changeShare(Call call, String shareId) {
+    String sessionId = sessionOfShare(shareId);
+    return body(call.request()).thenCompose(bytes -> {
+      UpdateShareRequest change = parse(bytes, UpdateShareRequest.class);
+      String problem = change.problem();
+      if (problem == null && change.expiryAt() != null) problem = ShareRules.expiryProblem(change.expiryAt(), clock.instant());
+      if (problem != null) throw new ApiError(400, problem);
+      Instant expiryAt = change.expiryAt() == null ? null : Instant.ofEpochSecond(change.expiryAt());
+      return askSession(sessionId, replyTo -> new SessionEntity.ChangeShare(call.account(), shareId,
+              change.description(), expiryAt, replyTo))
+          .thenApply(reply -> HttpReply.sync(200,
+              shareView(sessionId, expect(reply, SessionEntity.ShareAccepted.class).share(), null)));
+    });
+  }
+
+  private CompletionStage<HttpResponse> deleteShare(Call call, String shareId) {
+    String sessionId = sessionOfShare(shareId);
+    return askSession(sessionId, replyTo -> new SessionEntity.EndShare(call.account(), shareId, replyTo))
+        .thenApply(reply -> HttpReply.sync(200,
+            shareView(sessionId, expect(reply, SessionEntity.ShareAccepted.class).share(), null)));
+  }
+
+  private CompletionStage<HttpResponse> joinShare(HttpRequest request, String shareId) {
+    String sessionId = sessionOfShare(shareId);
+    return body(request).thenCompose(bytes -> {
+      ShareJoinRequest join = parse(bytes, ShareJoinRequest.class);
+      if (join.problem() != null) throw new ApiError(400, join.problem());
+      return askSession(sessionId, replyTo -> new SessionEntity.JoinShare(shareId, join.secret(), replyTo))
+          .thenApply(reply -> {
+            SessionEntity.PeerAdmitted admitted = expect(reply, SessionEntity.PeerAdmitted.class);
+            return HttpReply.sync(200, new ShareConnectionDetails(
+                socketUrl(request, sessionId, Side.CLIENT, admitted.credential()),
+                settings.iceServers().forSession(sessionId, clock.instant()),
+                admitted.share().type(), sessionId, admitted.peerId()));
+          });
+    });
+  }
+
+  private static String sessionOfShare(String shareId) {
+    String sessionId = Shares.sessionOf(shareId);
+    if (sessionId == null || !plausibleSessionId(sessionId)) throw new ApiError(404, "no share " + shareId);
+    return sessionId;
+  }
+
+  private static ShareView shareView(String sessionId, Shares.Share share, String url) {
+    return new ShareView(share.id(), sessionId, share.type(), share.description(), share.expiryAt().getEpochSecond(),
+        share.createdAt().toString(), url);
+  }
+
+  /** The reply as {@code type}, or the refusal it is turned into an error. */
+  private static <T extends SessionEntity.Reply> T expect(SessionEntity.Reply reply, Class<T> type) {
+    if (type.isInstance(reply)) return type.cast(reply);
+    accepted(reply);
+    throw new ApiError(500, "unexpected answer from the session: " + reply.getClass().getSimpleName());
+  }
+
+  /** The absolute base URL of the web page (served at /), for share links. */
+  static String pageBase(HttpRequest request, String publicUrl) {
+    if (!publicUrl.isEmpty()) return publicUrl;
+    return websocketBase(request, publicUrl).replaceFirst("^ws", "http");
   }
 
   // --- helpers --------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ public final class RoutePattern {
         return path.size() == 2 ? "/1.0/" + collection : OTHER;
       case "shares":
         if (path.size() == 2) return "/1.0/shares";
-        return path.size() == 3 ? "/1.0/shares/{id}" : OTHER;
+        if (path.size() == 3) return "/1.0/shares/{id}";
+        return path.size() == 4 && path.get(3).equals("join") ? "/1.0/shares/{id}/join" : OTHER;
       case "sessions":
         if (path.size() == 2) return "/1.0/sessions";
         if (path.size() == 3) return "/1.0/sessions/{id}";

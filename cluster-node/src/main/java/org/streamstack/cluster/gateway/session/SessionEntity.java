@@ -102,6 +102,30 @@ public final class SessionEntity
 
   private record DeadlineReached() implements Command {}
 
+  // Shares (issue 6). A foreign requester gets NOT_FOUND for a share: its existence is not revealed.
+
+  /** A new share; {@code expiryAt} is already checked against the gateway's clock. */
+  public record CreateShare(String requester, String type, String description, Instant expiryAt,
+      ActorRef<Reply> replyTo) implements Command {}
+
+  /** The live shares of the session, for its owner ({@link SharesListed}). */
+  public record ListShares(String requester, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Changes what is not null. */
+  public record ChangeShare(String requester, String shareId, String description, Instant expiryAt,
+      ActorRef<Reply> replyTo) implements Command {}
+
+  /** Deletes a share, cutting its peers. */
+  public record EndShare(String requester, String shareId, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Anyone holding the share's link: a new peer and its socket credential ({@link PeerAdmitted}). */
+  public record JoinShare(String shareId, String secret, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The signalling channel saw a share peer's client socket close: the peer is gone for good. */
+  public record ForgetSharePeer(String peerId) implements Command {}
+
+  private record ShareExpiryDue(String shareId) implements Command {}
+
   private record PassivateIfEnded() implements Command {}
 
   public sealed interface Reply extends CborSerializable {}
@@ -110,6 +134,17 @@ public final class SessionEntity
   public record Accepted(SessionRecord session, String credential) implements Reply {}
 
   public record Refused(Refusal refusal, String message) implements Reply {}
+
+  /** A share after the command; {@code secret} only when it was created. */
+  public record ShareAccepted(Shares.Share share, String secret) implements Reply {}
+
+  public record SharesListed(List<Shares.Share> shares) implements Reply {}
+
+  /** A new peer of a share and its client socket credential. */
+  public record PeerAdmitted(Shares.Share share, String peerId, String credential) implements Reply {}
+
+  /** A share peer's client socket may open; {@code role} is its share's type. */
+  public record PeerSocketAccepted(String peerId, String role) implements Reply {}
 
   public enum Refusal {
     NOT_FOUND,
@@ -140,11 +175,39 @@ public final class SessionEntity
 
   public record Terminated(String reason, Instant at) implements Event {}
 
+  public record ShareCreated(Shares.Share share) implements Event {}
+
+  /** Null fields are unchanged. */
+  public record ShareChanged(String shareId, String description, Instant expiryAt) implements Event {}
+
+  public record ShareEnded(String shareId, String reason) implements Event {}
+
+  /**
+   * A peer joined; {@code dropped} are the share's peers this join removes: a control share's
+   * previous peer, or peers that never connected and can no longer.
+   */
+  public record SharePeerJoined(String shareId, Shares.Peer peer, List<String> dropped) implements Event {}
+
+  public record SharePeerLeft(String shareId, String peerId) implements Event {}
+
   public sealed interface State extends CborSerializable {}
 
   public record NotCreated() implements State {}
 
-  public record Live(SessionRecord session) implements State {}
+  public record Live(SessionRecord session, Shares shares) implements State {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Live {
+      if (shares == null) shares = Shares.NONE;
+    }
+
+    public Live(SessionRecord session) {
+      this(session, Shares.NONE);
+    }
+
+    Live with(SessionRecord next) {
+      return new Live(next, shares);
+    }
+  }
 
   // --- sharding -------------------------------------------------------------------------------
 
@@ -176,6 +239,11 @@ public final class SessionEntity
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final GatewaySettings.Sessions settings;
+  private final GatewaySettings.Shares shareSettings;
+  /** Share peers whose client socket is open (as far as this incarnation saw), not persisted. */
+  private final java.util.Set<String> attachedPeers = new java.util.HashSet<>();
+  /** Timer keys of the share expiry timers that are armed. */
+  private final java.util.Set<String> shareTimers = new java.util.HashSet<>();
   private final Clock clock;
   private final AgentClient agents;
   private final NodeMetrics metrics;
@@ -197,6 +265,7 @@ public final class SessionEntity
     this.context = context;
     this.timers = timers;
     this.settings = settings.sessions();
+    this.shareSettings = settings.shares();
     this.clock = clock;
     this.agents = agents;
     this.metrics = NodeMetrics.get(context.getSystem());
@@ -248,6 +317,7 @@ public final class SessionEntity
       if (command instanceof Create create) return onCreate(notCreated, create);
       if (command instanceof PassivateIfEnded) return passivate();
       if (command instanceof DeadlineReached) return Effect().none();
+      if (command instanceof ForgetSharePeer || command instanceof ShareExpiryDue) return Effect().none();
       return onUnknownSession(notCreated, command);
     }
     Live live = (Live) state;
@@ -262,6 +332,13 @@ public final class SessionEntity
     if (command instanceof Terminate terminate) return onTerminate(live, terminate);
     if (command instanceof DeadlineReached deadline) return onDeadlineReached(live, deadline);
     if (command instanceof PassivateIfEnded passivate) return onPassivateIfEnded(live, passivate);
+    if (command instanceof CreateShare create) return onCreateShare(live, create);
+    if (command instanceof ListShares list) return onListShares(live, list);
+    if (command instanceof ChangeShare change) return onChangeShare(live, change);
+    if (command instanceof EndShare end) return onEndShare(live, end);
+    if (command instanceof JoinShare join) return onJoinShare(live, join);
+    if (command instanceof ForgetSharePeer forget) return onForgetSharePeer(live, forget);
+    if (command instanceof ShareExpiryDue due) return onShareExpiryDue(live, due);
     Create create = (Create) command;
     return Effect().reply(create.replyTo(), new Refused(Refusal.CONFLICT, "session " + sessionId + " exists already"));
   }
@@ -336,6 +413,9 @@ public final class SessionEntity
     }
     Instant now = clock.instant();
     String digest = command.credential() == null ? null : Credentials.digest(command.credential());
+    if (command.side() == Side.CLIENT && Shares.peerOfCredential(command.credential()) != null) {
+      return onAuthorizePeerSocket(state, command, digest, now);
+    }
     if (command.side() == Side.CLIENT) {
       boolean valid = Credentials.sameDigest(digest, session.clientCredentialDigest())
           && now.isBefore(session.clientCredentialExpiresAt());
@@ -458,6 +538,9 @@ public final class SessionEntity
         .persist(List.of(new TerminationStarted(reason, now), new Terminated(reason, now)))
         .thenRun(ended -> {
           timers.cancel(DEADLINE_TIMER);
+          shareTimers.forEach(timers::cancel);
+          shareTimers.clear();
+          // The channel's Close cuts the share peers it holds (gateway:peer-left, then their sockets).
           ClusterSharding.get(context.getSystem())
               .entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
               .tell(new SignalingChannel.Close("session " + sessionId + " has terminated: " + reason));
@@ -468,6 +551,183 @@ public final class SessionEntity
           }
           timers.startSingleTimer(PASSIVATION_TIMER, new PassivateIfEnded(), settings.terminatedPassivation());
         });
+  }
+
+  // --- shares ---------------------------------------------------------------------------------
+
+  private Effect<Event, State> onCreateShare(Live state, CreateShare command) {
+    SessionRecord session = state.session();
+    Refused refused = refuseForeign(session, command.requester(), false);
+    if (refused == null && session.status() == SessionStatus.TERMINATED) {
+      refused = new Refused(Refusal.NOT_FOUND, "session " + sessionId + " has terminated");
+    }
+    if (refused == null && (session.ended() || session.status() == SessionStatus.ERROR)) {
+      refused = new Refused(Refusal.CONFLICT, "session " + sessionId + " has ended: " + session.statusMessage());
+    }
+    if (refused == null && state.shares().live().size() >= shareSettings.maxPerSession()) {
+      refused = new Refused(Refusal.CONFLICT, "session " + sessionId + " has " + shareSettings.maxPerSession()
+          + " shares already (the most it may have); delete one first");
+    }
+    if (refused != null) return Effect().reply(command.replyTo(), refused);
+    String secret = Credentials.newSecret();
+    Shares.Share share = new Shares.Share(Shares.newShareId(sessionId), command.type(),
+        command.description() == null ? "" : command.description(), command.expiryAt(), clock.instant(),
+        Credentials.digest(secret), 0, List.of());
+    context.getLog().info("Session {}: {} share {} created, until {}", sessionId, share.type(), share.id(),
+        share.expiryAt());
+    return Effect()
+        .persist(new ShareCreated(share))
+        .thenRun(created -> armShareExpiry(share))
+        .thenReply(command.replyTo(), created -> new ShareAccepted(share, secret));
+  }
+
+  private Effect<Event, State> onListShares(Live state, ListShares command) {
+    if (refuseForeign(state.session(), command.requester(), false) != null) {
+      return Effect().reply(command.replyTo(), new Refused(Refusal.NOT_FOUND, "no shares of session " + sessionId));
+    }
+    return Effect().reply(command.replyTo(), new SharesListed(state.shares().live()));
+  }
+
+  /** The requester's share, or null when it has none of that id (a refusal is then sent). */
+  private Shares.Share ownShare(Live state, String requester, String shareId) {
+    if (refuseForeign(state.session(), requester, false) != null) return null;
+    return state.shares().find(shareId);
+  }
+
+  private Refused noShare(Live state, String shareId) {
+    String reason = state.shares().endedReason(shareId);
+    return new Refused(Refusal.NOT_FOUND, reason != null ? reason : "no share " + shareId);
+  }
+
+  private Effect<Event, State> onChangeShare(Live state, ChangeShare command) {
+    Shares.Share share = ownShare(state, command.requester(), command.shareId());
+    if (share == null) return Effect().reply(command.replyTo(), noShare(state, command.shareId()));
+    return Effect()
+        .persist(new ShareChanged(share.id(), command.description(), command.expiryAt()))
+        .thenRun(changed -> armShareExpiry(((Live) changed).shares().find(share.id())))
+        .thenReply(command.replyTo(), changed -> new ShareAccepted(((Live) changed).shares().find(share.id()), null));
+  }
+
+  private Effect<Event, State> onEndShare(Live state, EndShare command) {
+    Shares.Share share = ownShare(state, command.requester(), command.shareId());
+    if (share == null) return Effect().reply(command.replyTo(), noShare(state, command.shareId()));
+    return endShare(share, "share " + share.id() + " was deleted by its owner")
+        .thenReply(command.replyTo(), ended -> new ShareAccepted(share, null));
+  }
+
+  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> endShare(Shares.Share share,
+      String reason) {
+    context.getLog().info("Session {}: {}", sessionId, reason);
+    return Effect()
+        .persist(new ShareEnded(share.id(), reason))
+        .thenRun(ended -> {
+          String key = shareTimerKey(share.id());
+          timers.cancel(key);
+          shareTimers.remove(key);
+          cutPeers(share.peerIds(), reason);
+        });
+  }
+
+  private Effect<Event, State> onJoinShare(Live state, JoinShare command) {
+    SessionRecord session = state.session();
+    if (session.ended() || session.status() == SessionStatus.ERROR
+        || (session.ephemeral() && session.status() == SessionStatus.TERMINATED)) {
+      return Effect().reply(command.replyTo(), new Refused(Refusal.ENDED,
+          "the session of share " + command.shareId() + " has ended"));
+    }
+    Shares.Share share = state.shares().find(command.shareId());
+    if (share == null) return Effect().reply(command.replyTo(), noShare(state, command.shareId()));
+    Instant now = clock.instant();
+    if (!now.isBefore(share.expiryAt())) {
+      return endShare(share, "share " + share.id() + " expired")
+          .thenReply(command.replyTo(), ended -> new Refused(Refusal.NOT_FOUND, "share " + share.id() + " expired"));
+    }
+    if (command.secret() == null
+        || !Credentials.sameDigest(Credentials.digest(command.secret()), share.secretDigest())) {
+      return Effect().reply(command.replyTo(), new Refused(Refusal.FORBIDDEN,
+          "the secret of share " + share.id() + " is wrong"));
+    }
+    // A control share has one peer: the new one replaces it. A view share drops the peers that
+    // never connected and no longer can; the others count against its bound.
+    List<String> dropped = new java.util.ArrayList<>();
+    int present = 0;
+    for (Shares.Peer peer : share.peers()) {
+      boolean stale = !attachedPeers.contains(peer.id()) && !now.isBefore(peer.credentialExpiresAt());
+      if (share.control() || stale) {
+        dropped.add(peer.id());
+      } else {
+        present++;
+      }
+    }
+    if (!share.control() && present >= shareSettings.maxPeersPerShare()) {
+      return Effect().reply(command.replyTo(), new Refused(Refusal.CONFLICT, "share " + share.id() + " has "
+          + present + " peers, the most a view share may have at once"));
+    }
+    String peerId = share.id() + "." + (share.joins() + 1);
+    String credential = peerId + "." + Credentials.newSecret();
+    Shares.Peer peer = new Shares.Peer(peerId, Credentials.digest(credential), now.plus(settings.clientCredentialTtl()));
+    return Effect()
+        .persist(new SharePeerJoined(share.id(), peer, List.copyOf(dropped)))
+        .thenRun(joined -> {
+          dropped.forEach(attachedPeers::remove);
+          cutPeers(dropped, share.control()
+              ? "replaced by a newer peer of control share " + share.id()
+              : "its credential expired before it connected");
+          ClusterSharding.get(context.getSystem()).entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
+              .tell(new SignalingChannel.AdmitPeer(peerId, share.type()));
+        })
+        .thenReply(command.replyTo(), joined -> new PeerAdmitted(share, peerId, credential));
+  }
+
+  private Effect<Event, State> onAuthorizePeerSocket(Live state, AuthorizeSocket command, String digest, Instant now) {
+    String peerId = Shares.peerOfCredential(command.credential());
+    Shares.Share share = state.shares().find(Shares.shareOfPeer(peerId));
+    Shares.Peer peer = share == null ? null
+        : share.peers().stream().filter(p -> p.id().equals(peerId)).findFirst().orElse(null);
+    boolean valid = peer != null && Credentials.sameDigest(digest, peer.credentialDigest())
+        && now.isBefore(peer.credentialExpiresAt()) && now.isBefore(share.expiryAt());
+    if (!valid) return Effect().reply(command.replyTo(), unauthorized(Side.CLIENT));
+    attachedPeers.add(peerId);
+    return Effect().reply(command.replyTo(), new PeerSocketAccepted(peerId, share.type()));
+  }
+
+  private Effect<Event, State> onForgetSharePeer(Live state, ForgetSharePeer command) {
+    attachedPeers.remove(command.peerId());
+    String shareId = Shares.shareOfPeer(command.peerId());
+    Shares.Share share = state.shares().find(shareId);
+    if (share == null || !share.peerIds().contains(command.peerId())) return Effect().none();
+    return Effect().persist(new SharePeerLeft(shareId, command.peerId()));
+  }
+
+  private Effect<Event, State> onShareExpiryDue(Live state, ShareExpiryDue command) {
+    shareTimers.remove(shareTimerKey(command.shareId()));
+    Shares.Share share = state.shares().find(command.shareId());
+    if (share == null) return Effect().none();
+    if (clock.instant().isBefore(share.expiryAt())) {
+      armShareExpiry(share);
+      return Effect().none();
+    }
+    return endShare(share, "share " + share.id() + " expired").thenNoReply();
+  }
+
+  private void armShareExpiry(Shares.Share share) {
+    if (share == null) return;
+    String key = shareTimerKey(share.id());
+    Duration wait = Duration.between(clock.instant(), share.expiryAt());
+    timers.startSingleTimer(key, new ShareExpiryDue(share.id()), wait.isNegative() ? Duration.ZERO : wait);
+    shareTimers.add(key);
+  }
+
+  private static String shareTimerKey(String shareId) {
+    return "share:" + shareId;
+  }
+
+  /** Tells the signalling channel to cut these peers: gateway:peer-left, then their sockets closed. */
+  private void cutPeers(List<String> peerIds, String reason) {
+    if (peerIds.isEmpty()) return;
+    peerIds.forEach(attachedPeers::remove);
+    ClusterSharding.get(context.getSystem()).entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
+        .tell(new SignalingChannel.CutPeers(List.copyOf(peerIds), reason));
   }
 
   private Effect<Event, State> passivate() {
@@ -513,6 +773,11 @@ public final class SessionEntity
     if (command instanceof InstanceStopped stopped) return stopped.replyTo();
     if (command instanceof Fail fail) return fail.replyTo();
     if (command instanceof Terminate terminate) return terminate.replyTo();
+    if (command instanceof CreateShare create) return create.replyTo();
+    if (command instanceof ListShares list) return list.replyTo();
+    if (command instanceof ChangeShare change) return change.replyTo();
+    if (command instanceof EndShare end) return end.replyTo();
+    if (command instanceof JoinShare join) return join.replyTo();
     return null;
   }
 
@@ -538,21 +803,38 @@ public final class SessionEntity
 
   private static State apply(State state, Event event) {
     if (event instanceof Created created) return new Live(created.session());
-    SessionRecord session = live(state);
-    if (event instanceof ClientCredentialIssued issued) {
-      return new Live(session.withClientCredential(issued.digest(), issued.expiresAt(), issued.screen()));
+    Live live = (Live) state;
+    SessionRecord session = live.session();
+    Shares shares = live.shares();
+    if (event instanceof ShareCreated created) return new Live(session, shares.with(created.share()));
+    if (event instanceof ShareChanged changed) {
+      Shares.Share share = shares.find(changed.shareId());
+      if (share == null) return live;
+      return new Live(session, shares.with(new Shares.Share(share.id(), share.type(),
+          changed.description() != null ? changed.description() : share.description(),
+          changed.expiryAt() != null ? changed.expiryAt() : share.expiryAt(),
+          share.createdAt(), share.secretDigest(), share.joins(), share.peers())));
     }
-    if (event instanceof InstanceCredentialIssued issued) return new Live(session.withInstanceCredential(issued.digest()));
-    if (event instanceof InstanceConnected) return new Live(session.withStatus(SessionStatus.ACTIVE, null));
-    if (event instanceof ClientAttached) return new Live(session.withUnattendedSince(null));
-    if (event instanceof ClientDetached detached) return new Live(session.withUnattendedSince(detached.at()));
-    if (event instanceof Failed failed) return new Live(session.withStatus(SessionStatus.ERROR, failed.reason()));
-    if (event instanceof InstanceAssigned assigned) return new Live(session.withInstanceId(assigned.instanceId()));
+    if (event instanceof ShareEnded ended) return new Live(session, shares.without(ended.shareId(), ended.reason()));
+    if (event instanceof SharePeerJoined joined) {
+      return new Live(session, shares.peerJoined(joined.shareId(), joined.peer(), java.util.Set.copyOf(joined.dropped())));
+    }
+    if (event instanceof SharePeerLeft left) return new Live(session, shares.peerLeft(left.shareId(), left.peerId()));
+    if (event instanceof ClientCredentialIssued issued) {
+      return live.with(session.withClientCredential(issued.digest(), issued.expiresAt(), issued.screen()));
+    }
+    if (event instanceof InstanceCredentialIssued issued) return live.with(session.withInstanceCredential(issued.digest()));
+    if (event instanceof InstanceConnected) return live.with(session.withStatus(SessionStatus.ACTIVE, null));
+    if (event instanceof ClientAttached) return live.with(session.withUnattendedSince(null));
+    if (event instanceof ClientDetached detached) return live.with(session.withUnattendedSince(detached.at()));
+    if (event instanceof Failed failed) return live.with(session.withStatus(SessionStatus.ERROR, failed.reason()));
+    if (event instanceof InstanceAssigned assigned) return live.with(session.withInstanceId(assigned.instanceId()));
     if (event instanceof TerminationStarted started) {
-      return new Live(session.withStatus(SessionStatus.TERMINATING, started.reason()));
+      return live.with(session.withStatus(SessionStatus.TERMINATING, started.reason()));
     }
     Terminated terminated = (Terminated) event;
-    return new Live(session.withStatus(SessionStatus.TERMINATED, terminated.reason()));
+    // The session's end ends its shares (their peers were cut with the signalling channel).
+    return new Live(session.withStatus(SessionStatus.TERMINATED, terminated.reason()), Shares.NONE);
   }
 
   @Override
@@ -562,6 +844,7 @@ public final class SessionEntity
           recovered = true;
           count(state);
           armDeadline(state);
+          if (state instanceof Live live) live.shares().live().forEach(this::armShareExpiry);
           if (state instanceof Live live && live.session().status() == SessionStatus.TERMINATED) {
             timers.startSingleTimer(PASSIVATION_TIMER, new PassivateIfEnded(), settings.terminatedPassivation());
           }

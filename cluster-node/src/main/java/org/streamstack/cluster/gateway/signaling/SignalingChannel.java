@@ -2,7 +2,10 @@ package org.streamstack.cluster.gateway.signaling;
 
 import java.util.ArrayDeque;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -16,6 +19,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.streamstack.cluster.gateway.GatewaySettings;
+import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.serialization.CborSerializable;
 import org.streamstack.protocol.signaling.SignalingFrame;
 
@@ -25,6 +29,12 @@ import org.streamstack.protocol.signaling.SignalingFrame;
  * connected yet are held, in order, within bounds; past them the sender is closed with an error.
  * A side that connects again replaces the older connection. Sockets re-announce themselves
  * periodically, so that after this entity moves to another member it finds them again.
+ *
+ * <p>Share peers (issue 6) have client sockets of their own, keyed by peer id, each with its own
+ * bounded hold: their frames reach the instance socket tagged with {@code "peer"}, announced by a
+ * {@code gateway:peer-joined} notice; instance frames tagged with a peer go to that peer's socket.
+ * A cut peer (share deleted or expired, control peer replaced, session ended, its client gone)
+ * is announced by {@code gateway:peer-left} and its socket closed with an error frame.
  *
  * <p>Not persisted: frames in flight are as durable as the sockets carrying them.
  */
@@ -48,6 +58,12 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
    */
   public record FromGateway(String text) implements Command {}
 
+  /** A share peer joined: frames for it are held until its client socket connects. */
+  public record AdmitPeer(String peerId, String role) implements Command {}
+
+  /** Cut these share peers: gateway:peer-left for each the instance heard of, their sockets closed. */
+  public record CutPeers(List<String> peerIds, String reason) implements Command {}
+
   /** The session ended: close both sockets with this reason. */
   public record Close(String reason) implements Command {}
 
@@ -57,8 +73,26 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
 
   private record PendingExpired(Side side) implements Command {}
 
-  /** One websocket: its id, when it connected (epoch ms), and where its outgoing frames go. */
-  public record Connection(String id, long connectedAt, ActorRef<Outbound> socket) implements CborSerializable {
+  private record PeerSocketGone(String peerId, String connectionId) implements Command {}
+
+  private record PeerPendingExpired(String peerId) implements Command {}
+
+  /** The share peer a client socket belongs to, and its role (its share's type). */
+  public record Peer(String id, String role) implements CborSerializable {}
+
+  /**
+   * One websocket: its id, when it connected (epoch ms), and where its outgoing frames go;
+   * {@code peer} is null for the owner's client socket and the instance socket.
+   */
+  public record Connection(String id, long connectedAt, ActorRef<Outbound> socket, Peer peer)
+      implements CborSerializable {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Connection {}
+
+    public Connection(String id, long connectedAt, ActorRef<Outbound> socket) {
+      this(id, connectedAt, socket, null);
+    }
+
     boolean newerThan(Connection other) {
       return connectedAt > other.connectedAt || (connectedAt == other.connectedAt && id.compareTo(other.id) > 0);
     }
@@ -96,6 +130,33 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
   private final Map<Side, ArrayDeque<String>> pending = new EnumMap<>(Side.class);
   private final Map<Side, Long> pendingBytes = new EnumMap<>(Side.class);
   private String closedReason;
+  private final Map<String, PeerSlot> peers = new LinkedHashMap<>();
+  /** Peers cut lately: a late re-announce of their socket must not bring them back. */
+  private final Set<String> cutPeers = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > MAX_CUT_PEERS_KEPT;
+    }
+  });
+
+  private static final int MAX_CUT_PEERS_KEPT = 1024;
+
+  /** Instance frames for a peer that is unknown or cut, dropped by all channels of this JVM. */
+  public static final java.util.concurrent.atomic.AtomicLong DROPPED_PEER_FRAMES =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** One share peer: its socket when connected, frames held for it, whether the instance heard of it. */
+  private static final class PeerSlot {
+    final String role;
+    Connection connection;
+    final ArrayDeque<String> held = new ArrayDeque<>();
+    long heldBytes;
+    boolean announced;
+
+    PeerSlot(String role) {
+      this.role = role;
+    }
+  }
 
   private SignalingChannel(
       ActorContext<Command> context,
@@ -120,20 +181,34 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
         .onMessage(Attach.class, this::onAttach)
         .onMessage(Relay.class, this::onRelay)
         .onMessage(FromGateway.class, this::onFromGateway)
-        .onMessage(Detach.class, command -> onGone(command.side(), command.connectionId()))
+        .onMessage(Detach.class, this::onDetach)
         .onMessage(SocketGone.class, command -> onGone(command.side(), command.connectionId()))
         .onMessage(Close.class, this::onClose)
         .onMessage(PendingExpired.class, this::onPendingExpired)
+        .onMessage(AdmitPeer.class, this::onAdmitPeer)
+        .onMessage(CutPeers.class, this::onCutPeers)
+        .onMessage(PeerSocketGone.class, command -> onPeerGone(command.peerId(), command.connectionId()))
+        .onMessage(PeerPendingExpired.class, this::onPeerPendingExpired)
         .onMessage(Stop.class, command -> Behaviors.stopped())
         .build();
   }
 
   private Behavior<Command> onAttach(Attach command) {
-    adopt(command.side(), command.connection());
+    if (command.connection().peer() != null) {
+      adoptPeer(command.connection());
+    } else {
+      adopt(command.side(), command.connection());
+    }
     return this;
   }
 
   private Behavior<Command> onRelay(Relay command) {
+    Peer peer = command.connection().peer();
+    if (peer != null) return onPeerRelay(command.connection(), command.text());
+    if (command.side() == Side.INSTANCE) {
+      String target = SignalingFrame.peerOf(command.text());
+      if (target != null) return onRelayToPeer(command.connection(), target, command.text());
+    }
     if (!adopt(command.side(), command.connection())) {
       getContext().getLog().debug("Session {}: dropped a frame from a replaced {} socket", sessionId, command.side());
       return this;
@@ -161,22 +236,195 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
 
   private Behavior<Command> onFromGateway(FromGateway command) {
     if (closedReason != null) return this;
+    noticeToInstance(command.text());
+    return this;
+  }
+
+  /** A gateway notice for the instance socket, held like a relayed frame; dropped past the bounds. */
+  private void noticeToInstance(String text) {
+    if (!toInstance(text)) {
+      getContext().getLog().warn("Session {}: dropped a gateway notice for the instance side, which has not "
+          + "connected and whose held frames fill the buffer: {}", sessionId, text);
+    }
+  }
+
+  /** Sends to the instance socket or holds for it; false when the hold is full (nothing done). */
+  private boolean toInstance(String text) {
     Connection receiver = connected.get(Side.INSTANCE);
     if (receiver != null) {
-      receiver.socket().tell(new Frame(command.text()));
-      return this;
+      receiver.socket().tell(new Frame(text));
+      return true;
     }
     ArrayDeque<String> held = pending.get(Side.INSTANCE);
-    long bytes = pendingBytes.get(Side.INSTANCE) + command.text().length();
-    if (held.size() >= settings.maxPendingFrames() || bytes > settings.maxPendingBytes()) {
-      getContext().getLog().warn("Session {}: dropped a gateway notice for the instance side, which has not "
-          + "connected and whose {} held frames fill the buffer: {}", sessionId, held.size(), command.text());
+    long bytes = pendingBytes.get(Side.INSTANCE) + text.length();
+    if (held.size() >= settings.maxPendingFrames() || bytes > settings.maxPendingBytes()) return false;
+    if (held.isEmpty()) timers.startSingleTimer(Side.INSTANCE, new PendingExpired(Side.INSTANCE), settings.pendingTtl());
+    held.addLast(text);
+    pendingBytes.put(Side.INSTANCE, bytes);
+    return true;
+  }
+
+  // --- share peers ----------------------------------------------------------------------------
+
+  private Behavior<Command> onAdmitPeer(AdmitPeer command) {
+    if (closedReason != null || cutPeers.contains(command.peerId())) return this;
+    peers.computeIfAbsent(command.peerId(), id -> new PeerSlot(command.role()));
+    return this;
+  }
+
+  /** A frame from a share peer's client socket: to the instance, tagged with the peer. */
+  private Behavior<Command> onPeerRelay(Connection connection, String text) {
+    if (!adoptPeer(connection)) {
+      getContext().getLog().debug("Session {}: dropped a frame from a replaced or cut socket of peer {}",
+          sessionId, connection.peer().id());
       return this;
     }
-    if (held.isEmpty()) timers.startSingleTimer(Side.INSTANCE, new PendingExpired(Side.INSTANCE), settings.pendingTtl());
-    held.addLast(command.text());
-    pendingBytes.put(Side.INSTANCE, bytes);
+    String peerId = connection.peer().id();
+    if (!toInstance(SignalingFrame.withPeer(text, peerId))) {
+      String reason = "the instance side of session " + sessionId
+          + " has not connected and the frames held for it fill the buffer";
+      getContext().getLog().warn("Session {}: cutting peer {}: {}", sessionId, peerId, reason);
+      cutPeer(peerId, reason);
+    }
     return this;
+  }
+
+  /** A frame of the instance for one share peer: to its socket, or held for it. */
+  private Behavior<Command> onRelayToPeer(Connection instance, String peerId, String text) {
+    if (!adopt(Side.INSTANCE, instance)) return this;
+    PeerSlot slot = peers.get(peerId);
+    if (slot == null) {
+      long dropped = DROPPED_PEER_FRAMES.incrementAndGet();
+      getContext().getLog().debug("Session {}: dropped an instance frame for peer {}, which is {}; {} dropped so far",
+          sessionId, peerId, cutPeers.contains(peerId) ? "cut" : "unknown", dropped);
+      return this;
+    }
+    if (slot.connection != null) {
+      slot.connection.socket().tell(new Frame(text));
+      return this;
+    }
+    long bytes = slot.heldBytes + text.length();
+    if (slot.held.size() >= settings.maxPendingFrames() || bytes > settings.maxPendingBytes()) {
+      String reason = "peer " + peerId + " has not connected and the " + slot.held.size()
+          + " frames held for it fill the buffer";
+      getContext().getLog().warn("Session {}: cutting peer {}: {}", sessionId, peerId, reason);
+      cutPeer(peerId, reason);
+      return this;
+    }
+    if (slot.held.isEmpty()) timers.startSingleTimer(peerTimer(peerId), new PeerPendingExpired(peerId), settings.pendingTtl());
+    slot.held.addLast(text);
+    slot.heldBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Makes {@code connection} the socket of its peer unless a newer one holds it or the peer was
+   * cut; the first time, the instance hears of the peer (gateway:peer-joined) before any of its
+   * frames. False when the connection has been told to close.
+   */
+  private boolean adoptPeer(Connection connection) {
+    Peer peer = connection.peer();
+    String refusal = closedReason != null ? closedReason
+        : cutPeers.contains(peer.id()) ? "peer " + peer.id() + " has been cut" : null;
+    if (refusal != null) {
+      connection.socket().tell(new Frame(SignalingFrame.error(refusal)));
+      connection.socket().tell(new Closing(refusal));
+      return false;
+    }
+    PeerSlot slot = peers.computeIfAbsent(peer.id(), id -> new PeerSlot(peer.role()));
+    Connection current = slot.connection;
+    if (current != null && current.id().equals(connection.id())) return true;
+    if (current != null && !connection.newerThan(current)) {
+      connection.socket().tell(new Closing("replaced by a newer connection of peer " + peer.id()));
+      return false;
+    }
+    if (current != null) {
+      getContext().unwatch(current.socket());
+      current.socket().tell(new Frame(SignalingFrame.error("replaced by a newer connection of peer " + peer.id())));
+      current.socket().tell(new Closing("replaced"));
+    }
+    slot.connection = connection;
+    getContext().watchWith(connection.socket(), new PeerSocketGone(peer.id(), connection.id()));
+    if (!slot.announced) {
+      slot.announced = true;
+      getContext().getLog().info("Session {}: share peer {} ({}) connected", sessionId, peer.id(), slot.role);
+      noticeToInstance(SignalingFrame.peerNotice("peer-joined", peer.id(), "role", slot.role));
+    }
+    if (!slot.held.isEmpty()) {
+      timers.cancel(peerTimer(peer.id()));
+      while (!slot.held.isEmpty()) connection.socket().tell(new Frame(slot.held.pollFirst()));
+      slot.heldBytes = 0;
+    }
+    return true;
+  }
+
+  private Behavior<Command> onCutPeers(CutPeers command) {
+    for (String peerId : command.peerIds()) cutPeer(peerId, command.reason());
+    passivateWhenEmpty();
+    return this;
+  }
+
+  /**
+   * Cuts one peer: the instance hears gateway:peer-left (when it heard of the peer), the peer's
+   * socket gets an error frame and closes, and a later socket of it is refused.
+   */
+  private void cutPeer(String peerId, String reason) {
+    cutPeers.add(peerId);
+    PeerSlot slot = peers.remove(peerId);
+    if (slot == null) return;
+    timers.cancel(peerTimer(peerId));
+    if (slot.announced) noticeToInstance(SignalingFrame.peerNotice("peer-left", peerId, "reason", reason));
+    if (slot.connection != null) {
+      getContext().unwatch(slot.connection.socket());
+      slot.connection.socket().tell(new Frame(SignalingFrame.error(reason)));
+      slot.connection.socket().tell(new Closing(reason));
+    }
+    getContext().getLog().info("Session {}: share peer {} cut: {}", sessionId, peerId, reason);
+  }
+
+  /** A share peer's socket closed: the peer is gone (its page joins again for a new one). */
+  private Behavior<Command> onPeerGone(String peerId, String connectionId) {
+    PeerSlot slot = peers.get(peerId);
+    if (slot == null || slot.connection == null || !slot.connection.id().equals(connectionId)) return this;
+    slot.connection = null;
+    cutPeer(peerId, "the peer's client left");
+    forgetPeer(peerId);
+    passivateWhenEmpty();
+    return this;
+  }
+
+  private Behavior<Command> onPeerPendingExpired(PeerPendingExpired command) {
+    PeerSlot slot = peers.get(command.peerId());
+    if (slot != null && slot.connection == null && !slot.held.isEmpty()) {
+      getContext().getLog().warn("Session {}: peer {} did not connect within {}; cutting it and dropping the {} "
+          + "frames held for it", sessionId, command.peerId(), settings.pendingTtl(), slot.held.size());
+      cutPeer(command.peerId(), "the peer did not connect within " + settings.pendingTtl());
+      forgetPeer(command.peerId());
+      passivateWhenEmpty();
+    }
+    return this;
+  }
+
+  /** Tells the session that a peer is gone for good, so that it no longer counts nor connects. */
+  private void forgetPeer(String peerId) {
+    ClusterSharding.get(getContext().getSystem()).entityRefFor(SessionEntity.TYPE_KEY, sessionId)
+        .tell(new SessionEntity.ForgetSharePeer(peerId));
+  }
+
+  private static String peerTimer(String peerId) {
+    return "peer:" + peerId;
+  }
+
+  private Behavior<Command> onDetach(Detach command) {
+    if (command.side() == Side.CLIENT) {
+      for (Map.Entry<String, PeerSlot> entry : peers.entrySet()) {
+        Connection peerConnection = entry.getValue().connection;
+        if (peerConnection != null && peerConnection.id().equals(command.connectionId())) {
+          return onPeerGone(entry.getKey(), command.connectionId());
+        }
+      }
+    }
+    return onGone(command.side(), command.connectionId());
   }
 
   /**
@@ -223,6 +471,7 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
   }
 
   private Behavior<Command> onClose(Close command) {
+    for (String peerId : List.copyOf(peers.keySet())) cutPeer(peerId, command.reason());
     closedReason = command.reason();
     for (Side side : Side.values()) {
       if (connected.containsKey(side)) close(side, command.reason());
@@ -255,7 +504,7 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
   }
 
   private void passivateWhenEmpty() {
-    if (connected.isEmpty() && pending.values().stream().allMatch(ArrayDeque::isEmpty)) {
+    if (connected.isEmpty() && peers.isEmpty() && pending.values().stream().allMatch(ArrayDeque::isEmpty)) {
       shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
     }
   }

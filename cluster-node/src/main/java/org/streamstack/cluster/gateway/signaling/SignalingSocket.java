@@ -61,6 +61,11 @@ public final class SignalingSocket {
   private record Unreadable(String reason) implements Incoming {}
 
   public Flow<Message, Message, NotUsed> open(String sessionId, Side side) {
+    return open(sessionId, side, null);
+  }
+
+  /** {@code peer} names the share peer a client socket belongs to; null for the owner and the instance. */
+  public Flow<Message, Message, NotUsed> open(String sessionId, Side side, SignalingChannel.Peer peer) {
     EntityRef<SignalingChannel.Command> channel =
         ClusterSharding.get(system).entityRefFor(SignalingChannel.TYPE_KEY, sessionId);
     Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound =
@@ -71,7 +76,7 @@ public final class SignalingSocket {
                 OverflowStrategy.fail())
             .preMaterialize(system);
     ActorRef<Outbound> self = outbound.first();
-    Connection connection = new Connection(UUID.randomUUID().toString(), System.currentTimeMillis(), self);
+    Connection connection = new Connection(UUID.randomUUID().toString(), System.currentTimeMillis(), self, peer);
     channel.tell(new SignalingChannel.Attach(side, connection));
     Cancellable reattach =
         system.scheduler().scheduleAtFixedRate(settings.reattachInterval(), settings.reattachInterval(),
@@ -94,7 +99,10 @@ public final class SignalingSocket {
                 return reject(sessionId, side, self,
                     "more than " + (long) settings.rateLimit() + " frames a second", closing);
               }
-              String problem = SignalingFrame.problem(text, settings.maxFrameBytes());
+              // Client frames may not carry the "peer" tag, which only the gateway sets (issue 6).
+              String problem = side == Side.CLIENT
+                  ? SignalingFrame.clientProblem(text, settings.maxFrameBytes())
+                  : SignalingFrame.problem(text, settings.maxFrameBytes());
               // An oversized frame closes the socket however it arrived (whole or in parts, which
               // read() already treats as fatal); a frame that is merely not signalling is dropped.
               if (problem != null) {
