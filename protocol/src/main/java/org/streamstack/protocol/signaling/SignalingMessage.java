@@ -113,7 +113,7 @@ public sealed interface SignalingMessage {
   /** The type of the gateway's notice that a share peer was cut. */
   String PEER_LEFT = SignalingFrame.GATEWAY_PREFIX + "peer-left";
   /** The field naming a share peer. */
-  String PEER_FIELD = "peer";
+  String PEER_FIELD = SignalingFrame.PEER_FIELD;
 
   /** Thrown for a frame that is not a signalling message this side can read. */
   final class MalformedMessageException extends Exception {
