@@ -24,6 +24,9 @@ const ui = {
   codec: $('codec'), fps: $('fps'), joinable: $('joinable'), relay: $('relay'), start: $('start'), message: $('message'),
   stream: $('stream'), video: $('video'), status: $('status'), stats: $('stats'),
   fullscreen: $('fullscreen'), toggleStats: $('toggle-stats'), stop: $('stop'),
+  share: $('share'), sharePanel: $('share-panel'), shareType: $('share-type'), shareCreate: $('share-create'),
+  shareMessage: $('share-message'), shareResult: $('share-result'), shareLink: $('share-link'),
+  shareCopy: $('share-copy'), viewOnly: $('view-only'),
 };
 
 /** Everything the page knows; `window.streamstack` below shows the parts tests read. */
@@ -45,6 +48,10 @@ const page = {
   wheel: new WheelSteps(),
   mutedForAutoplay: false,
   loads: 0,
+  // This page's peer of someone else's session, when it was opened from a share link.
+  joinedShare: null,
+  // The link of the share this page created last.
+  shareLink: null,
   // performance.now() of the steps of the last start, for the time-to-first-frame benchmark.
   timings: { requested: null, created: null, firstFrame: null },
 };
@@ -67,9 +74,12 @@ function token() {
   return ui.token.value.trim();
 }
 
-/** One call to the gateway's API (PROTOCOL.md 1): the envelope's metadata, or an ApiFailure. */
-async function api(method, path, body, timeoutMs = 15000) {
-  const headers = { Authorization: 'Bearer ' + token() };
+/**
+ * One call to the gateway's API (PROTOCOL.md 1): the envelope's metadata, or an ApiFailure.
+ * Joining a share takes no account token (`withToken` false).
+ */
+async function api(method, path, body, timeoutMs = 15000, withToken = true) {
+  const headers = withToken ? { Authorization: 'Bearer ' + token() } : {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
@@ -142,6 +152,10 @@ function setState(state) {
   ui.status.textContent = text;
   ui.status.hidden = text === '';
   ui.start.disabled = state !== 'ready';
+  // A share's peer cannot share the session on: only its owner can.
+  ui.share.hidden = !streamingView || page.joinedShare !== null;
+  if (!streamingView) ui.sharePanel.hidden = true;
+  ui.viewOnly.hidden = !streamingView || !page.joinedShare || page.joinedShare.type !== 'view';
 }
 
 // --- the token and the choices ----------------------------------------------------------------
@@ -262,24 +276,30 @@ async function startSession(event) {
     showError(inPlainWords(failure, 'Starting the session'));
     return;
   }
-  page.session = { id: session.id, joinable: session.joinable === true };
+  page.session = { id: session.id, joinable: session.joinable === true, shared: false };
+  startStream(session.url, session.stun_servers, false);
+  page.timers.push(setInterval(() => checkSession(SESSION_POLL_MS), SESSION_POLL_MS));
+}
+
+/** Streams the session whose client socket is `url`; a share's peer keeps its socket open. */
+function startStream(url, stunServers, keepSocket) {
   page.frames = 0;
   page.latencies = [];
   page.probeSeen = false;
   page.stats = emptyStats();
   page.previousInbound = null;
   page.client = new StreamClient({
-    url: session.url,
-    stunServers: session.stun_servers,
+    url,
+    stunServers,
     relayOnly: ui.relay.checked,
     codecs: preferredCodecs(),
+    keepSocket,
     onState: onStreamState,
     onFailure: onStreamFailure,
     onTrack,
     onControl: (message) => console.info('from the application:', message),
   });
   page.client.start();
-  page.timers.push(setInterval(() => checkSession(SESSION_POLL_MS), SESSION_POLL_MS));
   page.timers.push(setInterval(sampleStats, STATS_INTERVAL_MS));
   page.startTimer = setTimeout(() => {
     endStream('The application did not start within ' + START_TIMEOUT_MS / 1000 + ' seconds: try again, '
@@ -299,7 +319,7 @@ function onStreamState(state) {
  * broken connection does (a media node gone, the session deleted elsewhere): ask it first.
  */
 async function onStreamFailure(text) {
-  await checkSession(3000);
+  if (page.session && !page.session.shared) await checkSession(3000);
   endStream(text);
 }
 
@@ -339,9 +359,13 @@ function endStream(failure) {
   ui.video.srcObject = null;
   page.frameLoop = null;
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-  setState('ready');
+  // A share's peer has no account here: nothing to start until a token is given.
+  setState(session.shared ? 'idle' : 'ready');
   if (failure) showError(failure);
-  if (!session.joinable) {
+  if (session.shared) {
+    // Someone else's session: it goes on without this page; the link joins it again.
+    if (!failure) showInfo('You left the shared session. Open its link again to come back.');
+  } else if (!session.joinable) {
     api('DELETE', '/1.0/sessions/' + session.id).then(
       () => { if (!failure) showInfo('The session has ended.'); },
       (deleteFailure) => {
@@ -488,6 +512,8 @@ function renderStats() {
 // --- input ------------------------------------------------------------------------------------
 
 function driving() {
+  // A view share's peer only watches (the media node would drop its input anyway).
+  if (page.joinedShare && page.joinedShare.type === 'view') return false;
   return page.client !== null && (page.state === 'streaming' || page.state === 'interrupted');
 }
 
@@ -583,6 +609,77 @@ function pixelAt(x, y) {
   return Array.from(context.getImageData(x, y, 1, 1).data.slice(0, 3));
 }
 
+// --- shares -----------------------------------------------------------------------------------
+
+/** Creates a share of the streaming session and shows its link; resolves to the link. */
+async function createShare(type) {
+  const session = page.session;
+  if (!session || session.shared) throw new Error('no session of this page to share');
+  ui.shareMessage.textContent = 'Creating the link…';
+  ui.shareMessage.className = '';
+  ui.shareCreate.disabled = true;
+  try {
+    const share = await api('POST', '/1.0/sessions/' + session.id + '/share', { type });
+    page.shareLink = share.url;
+    ui.shareLink.value = share.url;
+    ui.shareResult.hidden = false;
+    const until = new Date(share.expiry_at * 1000).toLocaleTimeString();
+    ui.shareMessage.textContent = (type === 'control' ? 'Whoever opens this link can watch and drive'
+      : 'Whoever opens this link can watch') + ' this session until ' + until + '.';
+    return share.url;
+  } catch (failure) {
+    ui.shareMessage.textContent = inPlainWords(failure, 'Sharing the session');
+    ui.shareMessage.className = 'error';
+    throw failure;
+  } finally {
+    ui.shareCreate.disabled = false;
+  }
+}
+
+async function copyShareLink() {
+  try {
+    await navigator.clipboard.writeText(ui.shareLink.value);
+  } catch (e) {
+    // No clipboard permission (plain http, say): select it, for the person to copy.
+    ui.shareLink.select();
+    document.execCommand('copy');
+  }
+  ui.shareCopy.textContent = 'Copied';
+  setTimeout(() => { ui.shareCopy.textContent = 'Copy'; }, 1500);
+}
+
+/** The share in the page's address (#share=<id>&secret=<s>), or null. */
+function shareInAddress() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const id = params.get('share');
+  const secret = params.get('secret');
+  return id && secret ? { id, secret } : null;
+}
+
+/** Opened from a share's link: joins the shared session as a peer, with no account. */
+async function joinShare({ id, secret }) {
+  setState('starting');
+  page.timings = { requested: performance.now(), created: null, firstFrame: null };
+  let joined;
+  try {
+    joined = await api('POST', '/1.0/shares/' + encodeURIComponent(id) + '/join', { secret }, 15000, false);
+    page.timings.created = performance.now();
+  } catch (failure) {
+    setState('idle');
+    showError(failure.status === 404 ? 'This share has ended or does not exist: ' + failure.message
+      : failure.status === 403 ? 'This share link is not right (its secret was refused)'
+      : inPlainWords(failure, 'Joining the shared session'));
+    return;
+  }
+  page.joinedShare = { id, type: joined.type, peer: joined.peer };
+  page.session = { id: joined.session_id, joinable: true, shared: true };
+  setState('starting');
+  startStream(joined.url, joined.stun_servers, true);
+  page.startTimer = setTimeout(() => {
+    endStream('The shared session did not start streaming within ' + START_TIMEOUT_MS / 1000 + ' seconds');
+  }, START_TIMEOUT_MS);
+}
+
 // --- wiring -----------------------------------------------------------------------------------
 
 function toggleFullscreen() {
@@ -598,8 +695,16 @@ ui.token.addEventListener('change', () => {
 ui.stop.addEventListener('click', () => endStream(null));
 ui.fullscreen.addEventListener('click', toggleFullscreen);
 ui.toggleStats.addEventListener('click', () => { ui.stats.hidden = !ui.stats.hidden; });
+ui.share.addEventListener('click', () => { ui.sharePanel.hidden = !ui.sharePanel.hidden; });
+ui.sharePanel.addEventListener('submit', (event) => {
+  event.preventDefault();
+  createShare(ui.shareType.value).catch(() => {});
+});
+ui.shareCopy.addEventListener('click', copyShareLink);
 // Toolbar buttons must not keep the focus: Space and Enter belong to the application.
-for (const button of [ui.stop, ui.fullscreen, ui.toggleStats]) button.addEventListener('mouseup', () => button.blur());
+for (const button of [ui.stop, ui.fullscreen, ui.toggleStats, ui.share, ui.shareCreate, ui.shareCopy]) {
+  button.addEventListener('mouseup', () => button.blur());
+}
 document.addEventListener('fullscreenchange', () => {
   ui.fullscreen.textContent = document.fullscreenElement ? 'Leave full screen' : 'Full screen';
 });
@@ -617,7 +722,7 @@ window.addEventListener('pagehide', () => {
   const session = page.session;
   if (!session) return;
   if (page.client) page.client.stop();
-  if (!session.joinable) {
+  if (!session.joinable && !session.shared) {
     fetch('/1.0/sessions/' + session.id, { method: 'DELETE', keepalive: true,
                                            headers: { Authorization: 'Bearer ' + token() } }).catch(() => {});
   }
@@ -631,6 +736,13 @@ window.streamstack = {
   get sessionId() { return page.session ? page.session.id : null; },
   get timings() { return { ...page.timings }; },
   get latencies() { return [...page.latencies]; },
+  /** The link of the share this page created last, or null. */
+  get shareLink() { return page.shareLink; },
+  /** 'view' or 'control' on a page opened from a share's link; null otherwise. */
+  get shareType() { return page.joinedShare ? page.joinedShare.type : null; },
+  get sharePeer() { return page.joinedShare ? page.joinedShare.peer : null; },
+  /** Creates a share ('view' or 'control') of the streaming session; resolves to its link. */
+  createShare,
   framesDecoded: () => page.frames,
   sendKey,
   sendMouseMove,
@@ -639,4 +751,6 @@ window.streamstack = {
 
 ui.token.value = initialToken();
 renderStats();
-loadChoices();
+const sharedByLink = shareInAddress();
+if (sharedByLink) joinShare(sharedByLink);
+else loadChoices();

@@ -36,10 +36,13 @@ export function iceServersOf(stunServers) {
  *   onFailure(text)  why it cannot go on, in plain words; the stream is closed after it
  *   onTrack(event)   a track arrived
  *   onControl(message) a message from the application on `control`
+ * With `keepSocket` (a share's peer) the signalling socket stays open after ICE connected, so that
+ * the gateway can tell the page when the share ends: an error frame, then the socket closes.
  */
 export class StreamClient {
-  constructor({ url, stunServers, relayOnly, codecs, onState, onFailure, onTrack, onControl }) {
+  constructor({ url, stunServers, relayOnly, codecs, onState, onFailure, onTrack, onControl, keepSocket }) {
     this.url = url;
+    this.keepSocket = keepSocket === true;
     this.codecs = codecs;
     this.onState = onState || (() => {});
     this.onFailure = onFailure || (() => {});
@@ -71,7 +74,7 @@ export class StreamClient {
     this.pc.ontrack = (event) => this.onTrack(event);
     this.pc.onicecandidate = (event) => {
       if (event.candidate && event.candidate.candidate) this.localCandidates++;
-      // After ICE connected the socket is closed: later candidates have nowhere to go and are not needed.
+      // After ICE connected the socket is closed (unless kept): later candidates are not needed.
       if (!event.candidate || !event.candidate.candidate || !this.socketOpen()) return;
       this.send({ type: 'candidate', candidate: toBase64(event.candidate.candidate),
                   sdpMid: event.candidate.sdpMid, sdpMLineIndex: event.candidate.sdpMLineIndex });
@@ -208,7 +211,12 @@ export class StreamClient {
   }
 
   onSocketClosed(event) {
-    if (this.socketClosedByUs || this.state === 'closed' || this.state === 'streaming') return;
+    if (this.socketClosedByUs || this.state === 'closed') return;
+    if (this.state === 'streaming' || this.state === 'interrupted') {
+      // Only a kept socket closes while streaming without us: the gateway cut this share's peer.
+      if (this.keepSocket) this.fail('The share ended: ' + (this.lastSignallingError || event.reason || 'the gateway closed it'));
+      return;
+    }
     const why = this.lastSignallingError || event.reason || (event.code === 1006 ? 'the connection was lost' : 'code ' + event.code);
     this.fail('The signalling connection closed before the stream started: ' + why);
   }
@@ -229,7 +237,7 @@ export class StreamClient {
       case 'connected':
       case 'completed':
         // PROTOCOL.md 4: the socket is done once ICE is connected; the session goes on.
-        this.closeSocket('ICE connected');
+        if (!this.keepSocket) this.closeSocket('ICE connected');
         this.setState('streaming');
         break;
       case 'disconnected':

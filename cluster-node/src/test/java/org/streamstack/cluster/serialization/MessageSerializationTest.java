@@ -111,7 +111,7 @@ class MessageSerializationTest {
         new SessionEntity.ChangeShare("acme", shareId, null, now, replyTo),
         new SessionEntity.EndShare("acme", shareId, replyTo),
         new SessionEntity.JoinShare(shareId, "c2VjcmV0", replyTo),
-        new SessionEntity.ForgetSharePeer(shareId + ".1"),
+        new SessionEntity.SharePeerSocketClosed(shareId + ".1"),
         new SessionEntity.ShareAccepted(share, "c2VjcmV0"),
         new SessionEntity.ShareAccepted(fresh, null),
         new SessionEntity.SharesListed(List.of(share, fresh)),
@@ -124,7 +124,6 @@ class MessageSerializationTest {
         new SessionEntity.ShareEnded(shareId, "deleted"),
         new SessionEntity.SharePeerJoined(shareId, peer, List.of(shareId + ".0")),
         new SessionEntity.SharePeerJoined(shareId, peer, List.of()),
-        new SessionEntity.SharePeerLeft(shareId, peer.id()),
         new SessionEntity.Live(record, shares),
         new SessionEntity.Live(record, Shares.NONE));
   }

@@ -1,6 +1,7 @@
 package org.streamstack.media.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +18,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.app.LatencyProbe;
@@ -139,6 +141,40 @@ class DemoPageTest extends BrowserTest {
     Await.until("the page to end the session", Duration.ofSeconds(5),
         () -> "terminated".equals(sessionStatus(sessionId)));
     assertEquals("ready", page("state"));
+    assertNull(page("lastError"));
+  }
+
+  /**
+   * The owner's Share button makes a link (issue 6); the link opens the same session on a page
+   * with no token, as a view-only peer. (Streaming to several peers is the media node's part.)
+   */
+  @Test
+  void theOwnerSharesTheSessionAndItsLinkOpensItWithoutAToken() {
+    String base = fixture.gateway.baseUrl();
+    // Joinable: the owner's page leaving does not end the session.
+    String sessionId = fixture.browser.startOnDemoPage(base, fixture.token, "demo", "H264", 30, true);
+    driver().findElement(By.id("share")).click();
+    new Select(driver().findElement(By.id("share-type"))).selectByValue("view");
+    driver().findElement(By.id("share-create")).click();
+    Await.until("the share's link", Duration.ofSeconds(10), () -> page("shareLink") != null);
+    String link = (String) page("shareLink");
+    assertEquals(link, driver().findElement(By.id("share-link")).getAttribute("value"), "the link is shown");
+    assertTrue(driver().findElement(By.id("share-copy")).isDisplayed(), "with a copy button");
+    assertTrue(link.startsWith(base + "/#share="), link);
+    String shareId = link.substring(link.indexOf("#share=") + 7, link.indexOf("&secret="));
+    ApiClient.Reply share = fixture.gateway.api.get("/1.0/shares/" + shareId, fixture.token);
+    assertEquals(200, share.status(), share.body());
+    assertEquals("view", share.json().path("metadata").path("type").asText());
+    assertEquals(sessionId, share.json().path("metadata").path("session_id").asText());
+
+    fixture.browser.blank();
+    fixture.browser.script("try { localStorage.clear(); } catch (e) {}");
+    fixture.browser.open(link);
+    Await.until("the page to join through the link", Duration.ofSeconds(10), () -> "view".equals(page("shareType")));
+    assertEquals(sessionId, page("sessionId"));
+    assertTrue(page("sharePeer").toString().startsWith(shareId + "."), String.valueOf(page("sharePeer")));
+    assertTrue(driver().findElement(By.id("view-only")).isDisplayed(), "a view peer's page says it only watches");
+    assertFalse(driver().findElement(By.id("share")).isDisplayed(), "a peer cannot share the session on");
     assertNull(page("lastError"));
   }
 

@@ -121,8 +121,12 @@ public final class SessionEntity
   /** Anyone holding the share's link: a new peer and its socket credential ({@link PeerAdmitted}). */
   public record JoinShare(String shareId, String secret, ActorRef<Reply> replyTo) implements Command {}
 
-  /** The signalling channel saw a share peer's client socket close: the peer is gone for good. */
-  public record ForgetSharePeer(String peerId) implements Command {}
+  /**
+   * The signalling channel saw a share peer's client socket close. The peer is not gone for that
+   * (a client may close its socket once ICE connected, PROTOCOL.md 4); it just no longer counts
+   * as present against its view share's bound once its credential is stale too.
+   */
+  public record SharePeerSocketClosed(String peerId) implements Command {}
 
   private record ShareExpiryDue(String shareId) implements Command {}
 
@@ -182,13 +186,8 @@ public final class SessionEntity
 
   public record ShareEnded(String shareId, String reason) implements Event {}
 
-  /**
-   * A peer joined; {@code dropped} are the share's peers this join removes: a control share's
-   * previous peer, or peers that never connected and can no longer.
-   */
+  /** A peer joined; {@code dropped} are the share's peers this join replaces (a control share's previous one). */
   public record SharePeerJoined(String shareId, Shares.Peer peer, List<String> dropped) implements Event {}
-
-  public record SharePeerLeft(String shareId, String peerId) implements Event {}
 
   public sealed interface State extends CborSerializable {}
 
@@ -317,7 +316,7 @@ public final class SessionEntity
       if (command instanceof Create create) return onCreate(notCreated, create);
       if (command instanceof PassivateIfEnded) return passivate();
       if (command instanceof DeadlineReached) return Effect().none();
-      if (command instanceof ForgetSharePeer || command instanceof ShareExpiryDue) return Effect().none();
+      if (command instanceof SharePeerSocketClosed || command instanceof ShareExpiryDue) return Effect().none();
       return onUnknownSession(notCreated, command);
     }
     Live live = (Live) state;
@@ -337,7 +336,7 @@ public final class SessionEntity
     if (command instanceof ChangeShare change) return onChangeShare(live, change);
     if (command instanceof EndShare end) return onEndShare(live, end);
     if (command instanceof JoinShare join) return onJoinShare(live, join);
-    if (command instanceof ForgetSharePeer forget) return onForgetSharePeer(live, forget);
+    if (command instanceof SharePeerSocketClosed closed) return onSharePeerSocketClosed(closed);
     if (command instanceof ShareExpiryDue due) return onShareExpiryDue(live, due);
     Create create = (Create) command;
     return Effect().reply(create.replyTo(), new Refused(Refusal.CONFLICT, "session " + sessionId + " exists already"));
@@ -588,7 +587,7 @@ public final class SessionEntity
     return Effect().reply(command.replyTo(), new SharesListed(state.shares().live()));
   }
 
-  /** The requester's share, or null when it has none of that id (a refusal is then sent). */
+  /** The requester's share of that id, or null when it has none (someone else's counts as none). */
   private Shares.Share ownShare(Live state, String requester, String shareId) {
     if (refuseForeign(state.session(), requester, false) != null) return null;
     return state.shares().find(shareId);
@@ -647,21 +646,17 @@ public final class SessionEntity
       return Effect().reply(command.replyTo(), new Refused(Refusal.FORBIDDEN,
           "the secret of share " + share.id() + " is wrong"));
     }
-    // A control share has one peer: the new one replaces it. A view share drops the peers that
-    // never connected and no longer can; the others count against its bound.
-    List<String> dropped = new java.util.ArrayList<>();
-    int present = 0;
-    for (Shares.Peer peer : share.peers()) {
-      boolean stale = !attachedPeers.contains(peer.id()) && !now.isBefore(peer.credentialExpiresAt());
-      if (share.control() || stale) {
-        dropped.add(peer.id());
-      } else {
-        present++;
-      }
-    }
+    // A control share has one peer: the new one replaces it. A view share keeps every peer until
+    // it ends (to cut them then); those present count against its bound: a peer is present while
+    // its client socket is open or its credential is fresh. Once a client closed its socket after
+    // ICE connected, the gateway cannot see it any more (the media node bounds what it streams).
+    List<String> dropped = share.control() ? share.peerIds() : List.of();
+    long present = share.peers().stream()
+        .filter(p -> attachedPeers.contains(p.id()) || now.isBefore(p.credentialExpiresAt()))
+        .count();
     if (!share.control() && present >= shareSettings.maxPeersPerShare()) {
       return Effect().reply(command.replyTo(), new Refused(Refusal.CONFLICT, "share " + share.id() + " has "
-          + present + " peers, the most a view share may have at once"));
+          + present + " peers connecting or connected, the most a view share may have at once"));
     }
     String peerId = share.id() + "." + (share.joins() + 1);
     String credential = peerId + "." + Credentials.newSecret();
@@ -669,10 +664,7 @@ public final class SessionEntity
     return Effect()
         .persist(new SharePeerJoined(share.id(), peer, List.copyOf(dropped)))
         .thenRun(joined -> {
-          dropped.forEach(attachedPeers::remove);
-          cutPeers(dropped, share.control()
-              ? "replaced by a newer peer of control share " + share.id()
-              : "its credential expired before it connected");
+          cutPeers(dropped, "replaced by a newer peer of control share " + share.id());
           ClusterSharding.get(context.getSystem()).entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
               .tell(new SignalingChannel.AdmitPeer(peerId, share.type()));
         })
@@ -691,12 +683,9 @@ public final class SessionEntity
     return Effect().reply(command.replyTo(), new PeerSocketAccepted(peerId, share.type()));
   }
 
-  private Effect<Event, State> onForgetSharePeer(Live state, ForgetSharePeer command) {
+  private Effect<Event, State> onSharePeerSocketClosed(SharePeerSocketClosed command) {
     attachedPeers.remove(command.peerId());
-    String shareId = Shares.shareOfPeer(command.peerId());
-    Shares.Share share = state.shares().find(shareId);
-    if (share == null || !share.peerIds().contains(command.peerId())) return Effect().none();
-    return Effect().persist(new SharePeerLeft(shareId, command.peerId()));
+    return Effect().none();
   }
 
   private Effect<Event, State> onShareExpiryDue(Live state, ShareExpiryDue command) {
@@ -819,7 +808,6 @@ public final class SessionEntity
     if (event instanceof SharePeerJoined joined) {
       return new Live(session, shares.peerJoined(joined.shareId(), joined.peer(), java.util.Set.copyOf(joined.dropped())));
     }
-    if (event instanceof SharePeerLeft left) return new Live(session, shares.peerLeft(left.shareId(), left.peerId()));
     if (event instanceof ClientCredentialIssued issued) {
       return live.with(session.withClientCredential(issued.digest(), issued.expiresAt(), issued.screen()));
     }

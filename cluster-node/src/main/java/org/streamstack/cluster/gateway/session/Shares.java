@@ -28,7 +28,7 @@ public record Shares(List<Share> live, List<Ended> ended) implements CborSeriali
 
   /**
    * One share. {@code joins} counts every join, for the next peer's number; {@code peers} are the
-   * peers that joined and have not left or been cut.
+   * peers that joined and have not been cut.
    */
   public record Share(
       String id,
@@ -100,12 +100,6 @@ public record Shares(List<Share> live, List<Ended> ended) implements CborSeriali
     return null;
   }
 
-  public List<String> allPeerIds() {
-    List<String> ids = new ArrayList<>();
-    for (Share share : live) ids.addAll(share.peerIds());
-    return ids;
-  }
-
   Shares with(Share share) {
     List<Share> next = new ArrayList<>(live.size() + 1);
     boolean replaced = false;
@@ -138,11 +132,5 @@ public record Shares(List<Share> live, List<Ended> ended) implements CborSeriali
     }
     peers.add(peer);
     return with(share.withPeers(share.joins() + 1, peers));
-  }
-
-  Shares peerLeft(String shareId, String peerId) {
-    Share share = find(shareId);
-    if (share == null) return this;
-    return with(share.withPeers(share.joins(), share.peers().stream().filter(p -> !p.id().equals(peerId)).toList()));
   }
 }

@@ -33,8 +33,9 @@ import org.streamstack.protocol.signaling.SignalingFrame;
  * <p>Share peers (issue 6) have client sockets of their own, keyed by peer id, each with its own
  * bounded hold: their frames reach the instance socket tagged with {@code "peer"}, announced by a
  * {@code gateway:peer-joined} notice; instance frames tagged with a peer go to that peer's socket.
- * A cut peer (share deleted or expired, control peer replaced, session ended, its client gone)
- * is announced by {@code gateway:peer-left} and its socket closed with an error frame.
+ * A cut peer (share deleted or expired, control peer replaced, session ended) is announced by
+ * {@code gateway:peer-left} and its socket closed with an error frame. A peer whose socket closes
+ * is not cut: like the owner's client, it may close it once ICE connected, or connect again.
  *
  * <p>Not persisted: frames in flight are as durable as the sockets carrying them.
  */
@@ -281,10 +282,16 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
     }
     String peerId = connection.peer().id();
     if (!toInstance(SignalingFrame.withPeer(text, peerId))) {
+      // As for the owner's socket: the sender is closed (the peer stays, and may connect again).
       String reason = "the instance side of session " + sessionId
           + " has not connected and the frames held for it fill the buffer";
-      getContext().getLog().warn("Session {}: cutting peer {}: {}", sessionId, peerId, reason);
-      cutPeer(peerId, reason);
+      getContext().getLog().warn("Session {}: closing the socket of peer {}: {}", sessionId, peerId, reason);
+      PeerSlot slot = peers.get(peerId);
+      getContext().unwatch(connection.socket());
+      slot.connection = null;
+      connection.socket().tell(new Frame(SignalingFrame.error(reason)));
+      connection.socket().tell(new Closing(reason));
+      socketClosed(peerId);
     }
     return this;
   }
@@ -305,10 +312,11 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
     }
     long bytes = slot.heldBytes + text.length();
     if (slot.held.size() >= settings.maxPendingFrames() || bytes > settings.maxPendingBytes()) {
-      String reason = "peer " + peerId + " has not connected and the " + slot.held.size()
-          + " frames held for it fill the buffer";
-      getContext().getLog().warn("Session {}: cutting peer {}: {}", sessionId, peerId, reason);
-      cutPeer(peerId, reason);
+      // Not the instance's fault, so its socket stays: one peer that does not collect its frames
+      // must not cut the stream of the others.
+      long dropped = DROPPED_PEER_FRAMES.incrementAndGet();
+      getContext().getLog().warn("Session {}: dropped an instance frame for peer {}, which is not connected and "
+          + "whose {} held frames fill the buffer; {} dropped so far", sessionId, peerId, slot.held.size(), dropped);
       return this;
     }
     if (slot.held.isEmpty()) timers.startSingleTimer(peerTimer(peerId), new PeerPendingExpired(peerId), settings.pendingTtl());
@@ -369,9 +377,14 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
    * socket gets an error frame and closes, and a later socket of it is refused.
    */
   private void cutPeer(String peerId, String reason) {
-    cutPeers.add(peerId);
+    boolean cutBefore = !cutPeers.add(peerId);
     PeerSlot slot = peers.remove(peerId);
-    if (slot == null) return;
+    // A peer this channel does not hold (it started afresh since) may still be known to the
+    // instance: it hears of the cut too, unless the peer is known never to have connected.
+    if (slot == null) {
+      if (!cutBefore) noticeToInstance(SignalingFrame.peerNotice("peer-left", peerId, "reason", reason));
+      return;
+    }
     timers.cancel(peerTimer(peerId));
     if (slot.announced) noticeToInstance(SignalingFrame.peerNotice("peer-left", peerId, "reason", reason));
     if (slot.connection != null) {
@@ -382,33 +395,35 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
     getContext().getLog().info("Session {}: share peer {} cut: {}", sessionId, peerId, reason);
   }
 
-  /** A share peer's socket closed: the peer is gone (its page joins again for a new one). */
+  /**
+   * A share peer's socket closed. The peer stays (a client closes its socket once ICE connected,
+   * PROTOCOL.md 4): frames for it are held as for the owner, and it may connect again.
+   */
   private Behavior<Command> onPeerGone(String peerId, String connectionId) {
     PeerSlot slot = peers.get(peerId);
     if (slot == null || slot.connection == null || !slot.connection.id().equals(connectionId)) return this;
+    getContext().unwatch(slot.connection.socket());
     slot.connection = null;
-    cutPeer(peerId, "the peer's client left");
-    forgetPeer(peerId);
-    passivateWhenEmpty();
+    getContext().getLog().info("Session {}: the socket of share peer {} closed", sessionId, peerId);
+    socketClosed(peerId);
     return this;
   }
 
   private Behavior<Command> onPeerPendingExpired(PeerPendingExpired command) {
     PeerSlot slot = peers.get(command.peerId());
     if (slot != null && slot.connection == null && !slot.held.isEmpty()) {
-      getContext().getLog().warn("Session {}: peer {} did not connect within {}; cutting it and dropping the {} "
-          + "frames held for it", sessionId, command.peerId(), settings.pendingTtl(), slot.held.size());
-      cutPeer(command.peerId(), "the peer did not connect within " + settings.pendingTtl());
-      forgetPeer(command.peerId());
-      passivateWhenEmpty();
+      getContext().getLog().warn("Session {}: dropped {} frames held for peer {}, which did not connect within {}",
+          sessionId, slot.held.size(), command.peerId(), settings.pendingTtl());
+      slot.held.clear();
+      slot.heldBytes = 0;
     }
     return this;
   }
 
-  /** Tells the session that a peer is gone for good, so that it no longer counts nor connects. */
-  private void forgetPeer(String peerId) {
+  /** Tells the session that a peer's socket closed, so that the peer counts as present no more. */
+  private void socketClosed(String peerId) {
     ClusterSharding.get(getContext().getSystem()).entityRefFor(SessionEntity.TYPE_KEY, sessionId)
-        .tell(new SessionEntity.ForgetSharePeer(peerId));
+        .tell(new SessionEntity.SharePeerSocketClosed(peerId));
   }
 
   private static String peerTimer(String peerId) {
