@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.interactions.Actions;
 import org.streamstack.cluster.testing.Await;
@@ -23,8 +24,9 @@ import org.streamstack.media.stack.WholeStack;
 /**
  * Shares through the whole stack (issue 6): one instance, three people in one headless Chromium,
  * each in a window of their own. The owner streams from the demo page; a view share and a control
- * share are created through the REST API and each joined through its join endpoint
- * ({@code POST /1.0/shares/{id}/join}, no account token) by the test client page. All three
+ * share are created through the REST API; the view share is joined through its join endpoint
+ * ({@code POST /1.0/shares/{id}/join}, no account token) by the test client page, the control
+ * share's link is opened on the demo page. All three
  * decode the instance's video; the owner's and the control peer's input reach the application
  * (its input swatch changes colour in the video everyone decodes, its cursor follows the control
  * peer's mouse), the view peer's does not (the swatch stays, and the media node counts what it
@@ -61,13 +63,20 @@ class SharesBrowserTest {
     JsonNode controlShare = stack.createShare(sessionId, "control");
     assertEquals("view", viewShare.path("type").asText());
     assertEquals("control", controlShare.path("type").asText());
+    // The view peer: the join endpoint, and the test client page, which (unlike the demo page, which
+    // sends no input for a view peer) sends whatever it is told: the media node must hold it back.
     String viewer = openJoined(stack.joinShare(viewShare.path("url").asText()), "view");
-    String controller = openJoined(stack.joinShare(controlShare.path("url").asText()), "control");
+    // The control peer: its link opened on the demo page, as a person does.
+    browser.driver().switchTo().newWindow(WindowType.WINDOW);
+    browser.open(controlShare.path("url").asText());
+    String controller = browser.driver().getWindowHandle();
+    Await.until("the demo page to join through the control share's link", STEP,
+        () -> "control".equals(browser.demoPage("shareType")));
 
     // All three decode.
     Await.until("the view peer's frames", STEP, () -> in(viewer, () -> browser.number("streamStats.frames")) > 30);
     Await.until("the control peer's frames", STEP,
-        () -> in(controller, () -> browser.number("streamStats.frames")) > 30);
+        () -> in(controller, () -> browser.demoPageNumber("framesDecoded()")) > 30);
     long ownerFrames = in(owner, () -> browser.demoPageNumber("framesDecoded()"));
     Await.until("the owner to keep decoding", STEP,
         () -> in(owner, () -> browser.demoPageNumber("framesDecoded()")) > ownerFrames + 30);
@@ -109,18 +118,22 @@ class SharesBrowserTest {
         + stillColour);
 
     // The control peer's key press does: everyone sees the swatch change.
-    in(controller, () -> browser.script("sendControl({type:'input::key', data:{code:30, pressed:true}});"
-        + "sendControl({type:'input::key', data:{code:30, pressed:false}}); return null;"));
+    in(controller, () -> {
+      new Actions(browser.driver()).sendKeys("a").perform();
+      return null;
+    });
     Await.until("the control peer's key to change the swatch", STEP,
-        () -> differ(colour, in(controller, () -> clientPixel(swatch.centreX(), swatch.centreY()))));
-    Await.until("the view peer to see that change too", STEP,
         () -> differ(colour, in(viewer, () -> clientPixel(swatch.centreX(), swatch.centreY()))));
-    // ... and its mouse moves the cursor.
-    in(controller, () -> browser.script(
-        "sendControl({type:'input::mouse-move', data:{x:300, y:200, rx:0, ry:0}}); return null;"));
-    Await.until("the cursor where the control peer moved it", STEP,
-        () -> in(controller, () -> clientPixel(300, 200)).stream().allMatch(channel -> channel > 200));
-    System.out.println("shares: the cursor drawn where the control peer moved the mouse");
+    // ... and its mouse moves the cursor: the pointer at the middle of its video, the cursor at
+    // the middle of the picture.
+    in(controller, () -> {
+      new Actions(browser.driver()).moveToElement(browser.driver().findElement(By.id("video"))).perform();
+      return null;
+    });
+    Await.until("the cursor where the control peer's pointer is", STEP, () -> in(controller, () -> browser.demoPagePixel(
+        (int) browser.demoPageNumber("stats.width") / 2, (int) browser.demoPageNumber("stats.height") / 2))
+        .stream().allMatch(channel -> channel > 200));
+    System.out.println("shares: the cursor drawn where the control peer's pointer is");
 
     // The owner's key press on the demo page changes it again.
     List<Long> afterControl = in(owner, () -> ownerSwatchColour());
