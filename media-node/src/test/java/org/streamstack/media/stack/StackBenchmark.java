@@ -228,6 +228,12 @@ public final class StackBenchmark {
               + " (the slowest viewer got %3.0f %% of its frames); CPU %3.0f %% of %d cores (this whole process),"
               + " load average %.1f%n", viewers, min, percentile(fps, 50), encodedFps,
               encodedFps > 0 ? min / encodedFps * 100 : 0, cpu, cpus, os.getSystemLoadAverage());
+          for (int i = 0; i < viewers; i++) {
+            if (fps.get(i) < 29) {
+              System.out.printf(Locale.ROOT, "  viewer %d (%s) at %.1f fps: %s%n", i + 1, i == 0 ? "the owner" : "share peer",
+                  fps.get(i), receivers.get(i).browser);
+            }
+          }
           if (min >= 29) {
             lastAtTarget = viewers;
           } else if (fixed == 0) {
