@@ -30,7 +30,8 @@ import org.streamstack.media.stack.WholeStack;
  * decode the instance's video; the owner's and the control peer's input reach the application
  * (its input swatch changes colour in the video everyone decodes, its cursor follows the control
  * peer's mouse), the view peer's does not (the swatch stays, and the media node counts what it
- * dropped); and the instance's one encoder runs at the stream's fps, not three times that.
+ * dropped); the instance's one encoder runs at the stream's fps, not three times that; and
+ * deleting the view share stops its stream and no other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharesBrowserTest {
@@ -143,6 +144,14 @@ class SharesBrowserTest {
     });
     Await.until("the owner's key to change the swatch", STEP, () -> differ(afterControl, in(owner, this::ownerSwatchColour)));
     assertEquals(5, dropped("input") - droppedBefore, "only the view peer's input was dropped");
+
+    // Deleting the view share cuts its peer: the media node stops streaming to it, not to the others.
+    assertEquals(200, stack.gateway.delete("/1.0/shares/" + viewShare.path("id").asText(), stack.clientToken).status());
+    Await.until("the media node to stop the view peer's stream", STEP,
+        () -> mediaMetrics().value("streamstack_streams") == 2);
+    long controlFrames = in(controller, () -> browser.demoPageNumber("framesDecoded()"));
+    Await.until("the control peer to keep decoding", STEP,
+        () -> in(controller, () -> browser.demoPageNumber("framesDecoded()")) > controlFrames + 30);
   }
 
   /**
