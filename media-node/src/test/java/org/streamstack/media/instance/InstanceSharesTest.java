@@ -2,7 +2,6 @@ package org.streamstack.media.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +18,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.cluster.testing.PrometheusText;
+import org.streamstack.cluster.testing.RunningNode;
+import org.streamstack.cluster.testing.SignalingClient;
 import org.streamstack.media.bench.TestBrowser;
 import org.streamstack.media.ice.TestPorts;
 import org.streamstack.media.metrics.MediaMetrics;
@@ -28,15 +30,13 @@ import org.streamstack.media.node.MediaNode;
 import org.streamstack.media.peer.Peer;
 import org.streamstack.media.video.VideoCodec;
 import org.streamstack.protocol.gateway.ApiJson;
-import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
- * One instance, its owner's client and the peers of two shares on one socket (issue 6, the media
- * node's half of the shares contract): each peer gets its own tagged offer and its own stream
- * from the one encoder, a view peer's messages never reach the application while a control
- * peer's do, a cut peer stops, and past the bound a peer is refused. The clients are {@link
- * TestBrowser}s (ICE, DTLS-SRTP, SCTP as Chromium); the gateway's instance socket is {@link
- * InstanceSocketStandIn}.
+ * One instance, its owner's client and the peers of its session's shares, through a real gateway
+ * (issue 6, the media node's half of the shares contract): each share peer gets its own offer on
+ * its own socket and its own stream from the one encoder, a view peer's messages never reach the
+ * application while a control peer's do, a cut peer stops, and past the node's bound a peer is
+ * refused. The clients are {@link TestBrowser}s (ICE, DTLS-SRTP, SCTP as Chromium).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InstanceSharesTest {
@@ -45,10 +45,14 @@ class InstanceSharesTest {
   private static final String SETTINGS = "{\"type\":\"settings\",\"api_version\":2,\"data_channels\":[],"
       + "\"enable_speaker\":false,\"enable_video\":true,\"video\":{\"preferred_decoder_codecs\":[\"H264\"]}}";
 
+  private RunningNode gateway;
+  private String token;
   private MediaNode node;
 
   @BeforeAll
   void start() {
+    gateway = RunningNode.standalone();
+    token = gateway.createAccount("shares-media");
     node = MediaNode.start(ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = 0
         streamstack.media.ice.bind-addresses = ["127.0.0.1"]
@@ -62,41 +66,43 @@ class InstanceSharesTest {
   @AfterAll
   void stop() {
     if (node != null) node.close();
+    if (gateway != null) gateway.stop();
   }
 
   @Test
   void ownerAndSharePeersStreamFromOneEncoderAndOnlyTheViewPeerIsKeptFromTheApplication() throws Exception {
     List<Client> clients = new ArrayList<>();
-    try (InstanceSocketStandIn gateway = new InstanceSocketStandIn(node.system())) {
-      ActorRef<InstanceRuntime.Command> instance = node.startSyntheticInstance("shares-1", gateway.url(), 640, 360, 30);
-      Await.until("the instance socket", STEP, gateway::connected);
-
-      Client owner = new Client(gateway, null);
+    try {
+      JsonNode session = gateway.createSession(token, Map.of("app", "demo"));
+      String sessionId = session.path("id").asText();
+      ActorRef<InstanceRuntime.Command> instance = node.startSyntheticInstance("shares-1",
+          gateway.instanceSocketUrl(sessionId), 640, 360, 30);
+      Client owner = new Client(session.path("url").asText(), null);
       clients.add(owner);
-      gateway.send(SETTINGS);
+      owner.send(SETTINGS);
       owner.answerWhenOffered();
 
-      gateway.send("{\"type\":\"gateway:peer-joined\",\"peer\":\"view.1\",\"role\":\"view\"}");
-      gateway.send("{\"type\":\"gateway:peer-joined\",\"peer\":\"control.1\",\"role\":\"control\"}");
-      gateway.send(SignalingMessage.tagged("{\"type\":\"discover\"}", "view.1"));
-      JsonNode discovered = ApiJson.MAPPER.readTree(gateway.next("view.1", STEP));
-      assertEquals("resp:discover", discovered.path("type").asText());
-      assertEquals("view.1", discovered.path("peer").asText());
-      Client viewer = new Client(gateway, "view.1");
-      Client controller = new Client(gateway, "control.1");
+      JsonNode viewShare = createShare(sessionId, "view");
+      JsonNode controlShare = createShare(sessionId, "control");
+      Client viewer = join(viewShare);
+      Client controller = join(controlShare);
       clients.add(viewer);
       clients.add(controller);
-      gateway.send(SignalingMessage.tagged(SETTINGS, "view.1"));
-      gateway.send(SignalingMessage.tagged(SETTINGS, "control.1"));
+      // Everything the instance sends a share peer names it, and reaches that peer's socket only.
+      viewer.send("{\"type\":\"discover\"}");
+      JsonNode discovered = ApiJson.MAPPER.readTree(viewer.awaitFrame("resp:discover"));
+      assertEquals(viewer.peer, discovered.path("peer").asText());
+      viewer.send(SETTINGS);
+      controller.send(SETTINGS);
       viewer.answerWhenOffered();
       controller.answerWhenOffered();
+      assertEquals(viewer.peer, ApiJson.MAPPER.readTree(viewer.offer).path("peer").asText());
+      assertEquals(controller.peer, ApiJson.MAPPER.readTree(controller.offer).path("peer").asText());
+      assertFalse(ApiJson.MAPPER.readTree(owner.offer).has("peer"), "the owner's frames are as before");
 
       for (Client client : clients) {
         Await.until(client + " to receive frames", STEP, () -> client.browser.frameCount() >= 10);
       }
-      // Everything the instance sent is addressed: the owner's frames name no peer, a share
-      // peer's name it (InstanceSocketStandIn sorts them by that field).
-      assertTrue(gateway.framesFor("nobody").isEmpty());
 
       // One encode serves all three: the encoder's frame count advances as one stream's, not three.
       PrometheusText before = metrics();
@@ -132,35 +138,54 @@ class InstanceSharesTest {
       assertEquals(1, dropped("input"), "the control peer's key press is not dropped");
       assertEquals(1, dropped("out-of-band"));
 
-      // The bound: two share peers here; a third is refused with an error addressed to it.
-      gateway.send("{\"type\":\"gateway:peer-joined\",\"peer\":\"view.2\",\"role\":\"view\"}");
-      JsonNode refused = ApiJson.MAPPER.readTree(gateway.next("view.2", STEP));
-      assertEquals("error", refused.path("type").asText());
+      // The node's bound: two share peers here; a third is refused with an error on its own socket.
+      Client third = join(viewShare);
+      clients.add(third);
+      third.send(SETTINGS);
+      JsonNode refused = ApiJson.MAPPER.readTree(third.awaitFrame("error"));
       assertEquals("this instance serves at most 2 share peers at a time", refused.path("message").asText());
       assertEquals(1, metrics().value("streamstack_share_peers_refused_total"));
-      gateway.send(SignalingMessage.tagged(SETTINGS, "view.2"));
-      Await.until("the refused peer's settings to be dropped", STEP,
+      Await.until("the refused peer's settings to be dropped and counted", STEP,
           () -> metrics().value("streamstack_share_frames_dropped_total") == 1);
       assertEquals(2, sharePeers(instance).size());
 
-      // A cut peer stops; the others stream on.
-      gateway.send("{\"type\":\"gateway:peer-left\",\"peer\":\"view.1\",\"reason\":\"share deleted\"}");
-      Await.until("the cut peer to stop", STEP, () -> !sharePeers(instance).containsKey("view.1"));
-      assertEquals(List.of("control.1"), List.copyOf(sharePeers(instance).keySet()));
+      // Deleting the view share cuts its peer: its stream stops, the others stream on.
+      assertEquals(200, gateway.api.delete("/1.0/shares/" + viewShare.path("id").asText(), token).status());
+      Await.until("the cut peer to stop", STEP, () -> !sharePeers(instance).containsKey(viewer.peer));
+      assertEquals(List.of(controller.peer), List.copyOf(sharePeers(instance).keySet()));
       long ownerFrames = owner.browser.frameCount();
       long controllerFrames = controller.browser.frameCount();
       Await.until("the owner and the control peer to keep receiving", STEP,
           () -> owner.browser.frameCount() > ownerFrames + 10 && controller.browser.frameCount() > controllerFrames + 10);
+      long viewerFrames = viewer.browser.frameCount();
+      Thread.sleep(1000);
+      assertTrue(viewer.browser.frameCount() <= viewerFrames + 2, "the cut peer's stream stopped: " + viewer);
       // Its place is free again.
-      gateway.send("{\"type\":\"gateway:peer-joined\",\"peer\":\"view.3\",\"role\":\"view\"}");
-      Client late = new Client(gateway, "view.3");
+      Client late = join(createShare(sessionId, "view"));
       clients.add(late);
-      gateway.send(SignalingMessage.tagged(SETTINGS, "view.3"));
+      late.send(SETTINGS);
       late.answerWhenOffered();
       Await.until("the peer that took the free place to receive frames", STEP, () -> late.browser.frameCount() >= 10);
     } finally {
       for (Client client : clients) client.close();
     }
+  }
+
+  private JsonNode createShare(String sessionId, String type) {
+    ApiClient.Reply reply = gateway.api.post("/1.0/sessions/" + sessionId + "/share", Map.of("type", type), token);
+    assertEquals(201, reply.status(), reply.body());
+    return reply.json().path("metadata");
+  }
+
+  /** Joins a share with the secret from its link, and connects the peer's socket. */
+  private Client join(JsonNode share) throws Exception {
+    String link = share.path("url").asText();
+    String secret = link.substring(link.indexOf("&secret=") + "&secret=".length());
+    ApiClient.Reply reply = gateway.api.post("/1.0/shares/" + share.path("id").asText() + "/join",
+        Map.of("secret", secret), null);
+    assertEquals(200, reply.status(), reply.body());
+    JsonNode joined = reply.json().path("metadata");
+    return new Client(joined.path("url").asText(), joined.path("peer").asText());
   }
 
   private PrometheusText metrics() {
@@ -181,38 +206,54 @@ class InstanceSharesTest {
     }
   }
 
-  /** One client on the stand-in's socket: the owner's ({@code peer} null) or a share peer's. */
+  /** One client socket of the session (the owner's, {@code peer} null, or a share peer's) and its browser. */
   private static final class Client implements AutoCloseable {
-    final InstanceSocketStandIn gateway;
     final String peer;
+    final SignalingClient socket;
     final TestBrowser browser;
-    private final Thread reader;
+    String offer;
+    private Thread reader;
 
-    Client(InstanceSocketStandIn gateway, String peer) throws Exception {
-      this.gateway = gateway;
+    Client(String url, String peer) throws Exception {
       this.peer = peer;
+      this.socket = SignalingClient.connect(url);
       this.browser = new TestBrowser(VideoCodec.H264, TestBrowser.chromiumAnswer(VideoCodec.H264),
           org.streamstack.media.dtls.DtlsSettings.defaults());
       browser.nackGenerator(true);
-      String key = peer == null ? InstanceSocketStandIn.OWNER : peer;
+    }
+
+    void send(String frame) {
+      socket.send(frame);
+    }
+
+    /** Reads frames (the browser sees each) until one of {@code type}; that frame. */
+    String awaitFrame(String type) throws Exception {
+      long deadline = System.nanoTime() + STEP.toNanos();
+      while (System.nanoTime() < deadline) {
+        String frame = socket.next(Duration.ofMillis(200));
+        if (frame == null) continue;
+        browser.onSignaling(frame);
+        if (type.equals(ApiJson.MAPPER.readTree(frame).path("type").asText())) return frame;
+      }
+      throw new AssertionError(this + ": no '" + type + "' frame within " + STEP);
+    }
+
+    /** Waits for the offer, answers it on the socket, and hands the browser what follows. */
+    void answerWhenOffered() throws Exception {
+      offer = awaitFrame("offer");
+      browser.answer(socket::send);
       reader = new Thread(() -> {
         try {
           while (!Thread.currentThread().isInterrupted()) {
-            String frame = gateway.framesFor(key).take();
-            browser.onSignaling(frame);
+            String frame = socket.next(Duration.ofMillis(200));
+            if (frame != null) browser.onSignaling(frame);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }, "signaling-" + key);
+      }, "signaling-" + (peer == null ? "owner" : peer));
       reader.setDaemon(true);
       reader.start();
-    }
-
-    /** Waits for the offer, then answers it through the socket (tagged for a share peer). */
-    void answerWhenOffered() {
-      browser.await(TestBrowser.Milestone.OFFER, STEP);
-      browser.answer(frame -> gateway.send(peer == null ? frame : SignalingMessage.tagged(frame, peer)));
       browser.await(TestBrowser.Milestone.DTLS_CONNECTED, STEP);
     }
 
@@ -223,7 +264,8 @@ class InstanceSharesTest {
 
     @Override
     public void close() {
-      reader.interrupt();
+      if (reader != null) reader.interrupt();
+      socket.close();
       browser.close();
     }
   }
