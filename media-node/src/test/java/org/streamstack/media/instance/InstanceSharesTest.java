@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +31,7 @@ import org.streamstack.media.ice.TestPorts;
 import org.streamstack.media.metrics.MediaMetrics;
 import org.streamstack.media.node.MediaNode;
 import org.streamstack.media.peer.Peer;
+import org.streamstack.media.peer.PeerStats;
 import org.streamstack.media.video.VideoCodec;
 import org.streamstack.protocol.gateway.ApiJson;
 
@@ -36,7 +40,7 @@ import org.streamstack.protocol.gateway.ApiJson;
  * (issue 6, the media node's half of the shares contract): each share peer gets its own offer on
  * its own socket and its own stream from the one encoder, a view peer's messages never reach the
  * application while a control peer's do, a cut peer stops, and past the node's bound a peer is
- * refused. The clients are {@link TestBrowser}s (ICE, DTLS-SRTP, SCTP as Chromium).
+ * refused; a share peer's client leaving is not reported as the owner's. The clients are {@link TestBrowser}s (ICE, DTLS-SRTP, SCTP as Chromium).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InstanceSharesTest {
@@ -75,8 +79,14 @@ class InstanceSharesTest {
     try {
       JsonNode session = gateway.createSession(token, Map.of("app", "demo"));
       String sessionId = session.path("id").asText();
-      ActorRef<InstanceRuntime.Command> instance = node.startSyntheticInstance("shares-1",
-          gateway.instanceSocketUrl(sessionId), 640, 360, 30);
+      LinkedBlockingQueue<InstanceRuntime.Event> events = new LinkedBlockingQueue<>();
+      ActorRef<InstanceRuntime.Event> eventsOfInstance = node.system().systemActorOf(
+          Behaviors.<InstanceRuntime.Event>receiveMessage(event -> {
+            events.add(event);
+            return Behaviors.same();
+          }), "shares-1-events", Props.empty());
+      ActorRef<InstanceRuntime.Command> instance = node.startInstance(
+          InstanceSpec.manual("shares-1", gateway.instanceSocketUrl(sessionId), 640, 360, 30), eventsOfInstance);
       Client owner = new Client(session.path("url").asText(), null);
       clients.add(owner);
       owner.send(SETTINGS);
@@ -138,6 +148,13 @@ class InstanceSharesTest {
       assertEquals(1, dropped("input"), "the control peer's key press is not dropped");
       assertEquals(1, dropped("out-of-band"));
 
+      // A share peer's client leaving is its own business; only the owner's is reported.
+      controller.browser.sendControl("{\"type\":\"stream::disconnect\",\"data\":{}}");
+      ActorRef<Peer.Command> controllersPeer = sharePeers(instance).get(controller.peer);
+      Await.until("the control peer's client to leave", STEP,
+          () -> peerStats(controllersPeer).clientLeftReason() != null);
+      assertTrue(events.stream().noneMatch(e -> e instanceof InstanceRuntime.ClientLeft), events.toString());
+
       // The node's bound: two share peers here; a third is refused with an error on its own socket.
       Client third = join(viewShare);
       clients.add(third);
@@ -166,6 +183,10 @@ class InstanceSharesTest {
       late.send(SETTINGS);
       late.answerWhenOffered();
       Await.until("the peer that took the free place to receive frames", STEP, () -> late.browser.frameCount() >= 10);
+
+      owner.browser.sendControl("{\"type\":\"stream::disconnect\",\"data\":{}}");
+      Await.until("the owner's client leaving to be reported", STEP,
+          () -> events.stream().anyMatch(e -> e instanceof InstanceRuntime.ClientLeft));
     } finally {
       for (Client client : clients) client.close();
     }
@@ -186,6 +207,15 @@ class InstanceSharesTest {
     assertEquals(200, reply.status(), reply.body());
     JsonNode joined = reply.json().path("metadata");
     return new Client(joined.path("url").asText(), joined.path("peer").asText());
+  }
+
+  private PeerStats peerStats(ActorRef<Peer.Command> peer) {
+    try {
+      return AskPattern.<Peer.Command, PeerStats>ask(peer, Peer.GetStats::new, STEP, node.system().scheduler())
+          .toCompletableFuture().get(STEP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the peer did not answer", e);
+    }
   }
 
   private PrometheusText metrics() {
