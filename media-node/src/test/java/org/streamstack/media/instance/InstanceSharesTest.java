@@ -40,7 +40,8 @@ import org.streamstack.protocol.gateway.ApiJson;
  * (issue 6, the media node's half of the shares contract): each share peer gets its own offer on
  * its own socket and its own stream from the one encoder, a view peer's messages never reach the
  * application while a control peer's do, a cut peer stops, and past the node's bound a peer is
- * refused; a share peer's client leaving is not reported as the owner's. The clients are {@link TestBrowser}s (ICE, DTLS-SRTP, SCTP as Chromium).
+ * refused; a share peer's client leaving is not reported as the owner's. The clients are {@link
+ * TestBrowser}s (ICE, DTLS-SRTP, SCTP as Chromium).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InstanceSharesTest {
