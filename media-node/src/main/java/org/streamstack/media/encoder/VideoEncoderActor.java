@@ -117,7 +117,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private final BitrateLimits limits;
   private final ExecutorService encodingThread;
   private final Subscribers<EncodedFrame, Command> subscribers;
-  /** The latest target of each subscriber that set one, clamped. */
+  /** The latest target of each subscriber that set one, as asked (clamped when applied). */
   private final Map<ActorRef<EncodedFrame>, Integer> targets = new HashMap<>();
 
   /** {@link #IDLE}, null (encoding, nothing waits) or the waiting frame; see the class comment. */
@@ -230,7 +230,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
       getContext().getLog().debug("{}: a target bitrate from a non-subscriber ignored", encoder.implementationName());
       return this;
     }
-    targets.put(message.subscriber(), limits.clamp(message.bitsPerSecond()));
+    targets.put(message.subscriber(), message.bitsPerSecond());
     applyLowestTarget();
     return this;
   }
@@ -257,13 +257,15 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   }
 
   /**
-   * Runs the encoder at the lowest target of its subscribers; with none left, the last target
-   * stays (the next subscriber sets its own when it starts).
+   * Runs the encoder at the lowest target of its subscribers, within the limits; with none left,
+   * the last target stays (the next subscriber sets its own when it starts).
    */
   private void applyLowestTarget() {
+    if (targets.isEmpty()) return;
     int lowest = Integer.MAX_VALUE;
     for (int target : targets.values()) lowest = Math.min(lowest, target);
-    if (lowest != Integer.MAX_VALUE && lowest != encoder.targetBitrate()) encoder.setTargetBitrate(lowest);
+    int clamped = limits.clamp(lowest);
+    if (clamped != encoder.targetBitrate()) encoder.setTargetBitrate(clamped);
   }
 
   private Behavior<Command> onGetStats(GetStats message) {
