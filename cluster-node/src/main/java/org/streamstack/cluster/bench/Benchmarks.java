@@ -19,6 +19,8 @@ public final class Benchmarks {
                      to glass ([--sessions 20] [--warmup 2])
         streams    the whole stack: concurrent 720p30 H.264 streams one media node sustains
                    ([--count 12] [--seconds 20])
+        viewers    the whole stack: viewers of one 720p30 instance (its owner and a view share's
+                   peers) one media node serves from one encode ([--viewers N] [--max 64] [--seconds 10])
 
         Set STREAMSTACK_LOG_LEVEL=WARN to keep the log quiet while measuring.
       """;

@@ -2,6 +2,12 @@ package org.streamstack.media.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import org.streamstack.media.dcep.ChannelType;
+import org.streamstack.media.dcep.DataChannel;
+import org.streamstack.media.dcep.DataChannels;
+import org.streamstack.media.sctp.CloseReason;
+import org.streamstack.media.sctp.SctpAssociation;
+import org.streamstack.media.sctp.SctpSettings;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -169,6 +175,7 @@ public final class TestBrowser implements AutoCloseable {
 
   private final VideoCodec codec;
   private final String answerTemplate;
+  private final DtlsSettings dtlsSettings;
   private final AtomicReference<IceTransport> ice = new AtomicReference<>();
   private final WebRtcTransport transport;
   private final ScheduledExecutorService timer;
@@ -221,6 +228,12 @@ public final class TestBrowser implements AutoCloseable {
   private long lastPliNanos;
   private final AtomicInteger firSequence = new AtomicInteger();
 
+  // The control data channel, guarded by channelLock (opened by openControlChannel).
+  private final Object channelLock = new Object();
+  private DataChannels channels;
+  private DataChannel control;
+  private final List<String> controlReceived = new ArrayList<>();
+
   /** A sequence number seen missing: when, and how many NACKs asked for it. */
   private static final class Gap {
     final long sinceNanos;
@@ -239,6 +252,7 @@ public final class TestBrowser implements AutoCloseable {
   public TestBrowser(VideoCodec codec, String answerTemplate, DtlsSettings dtlsSettings) throws IOException {
     this.codec = codec;
     this.answerTemplate = answerTemplate;
+    this.dtlsSettings = dtlsSettings;
     for (Milestone m : Milestone.values()) milestones.put(m, new CompletableFuture<>());
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "test-browser-timer");
@@ -463,6 +477,13 @@ public final class TestBrowser implements AutoCloseable {
     }
 
     @Override
+    public void onApplicationData(byte[] data) {
+      synchronized (channelLock) {
+        if (channels != null) channels.receive(data, nowMillis());
+      }
+    }
+
+    @Override
     public void onRtp(byte[] rtp) {
       TestBrowser.this.onRtp(rtp);
     }
@@ -647,8 +668,72 @@ public final class TestBrowser implements AutoCloseable {
     }
   }
 
+  // --- the control data channel (SCTP over DTLS, DCEP), as Chromium opens it ------------------
+
+  /**
+   * Connects SCTP over the DTLS connection and opens {@code control} (PROTOCOL.md 6), as the
+   * browser does once DTLS is up (stream 0: the DTLS client takes even ids, RFC 8832 6).
+   */
+  public void openControlChannel() {
+    synchronized (channelLock) {
+      if (channels != null) throw new IllegalStateException("the control channel is open already");
+      channels = new DataChannels(SctpSettings.webrtc().withMaxPacketSize(dtlsSettings.applicationDataLimit()),
+          new DataChannels.Listener() {
+            @Override
+            public void onPacket(byte[] packet) {
+              transport.sendApplicationData(packet);
+            }
+
+            @Override
+            public void onChannelOpened(DataChannel channel) {}
+
+            @Override
+            public void onTextMessage(DataChannel channel, String text) {
+              controlReceived.add(text);
+            }
+
+            @Override
+            public void onBinaryMessage(DataChannel channel, byte[] data) {}
+
+            @Override
+            public void onChannelClosed(DataChannel channel) {}
+
+            @Override
+            public void onAssociationClosed(CloseReason reason, String detail) {}
+          });
+      long now = nowMillis();
+      channels.association().connect(now);
+      control = channels.open(0, "control", "", ChannelType.RELIABLE, 256, 0, now);
+    }
+  }
+
+  /** Sends a message on {@code control}; false when the association takes no more. */
+  public boolean sendControl(String json) {
+    synchronized (channelLock) {
+      if (control == null) throw new IllegalStateException("no control channel: openControlChannel first");
+      return channels.send(control, json, nowMillis());
+    }
+  }
+
+  /** What the instance sent on {@code control}, in order. */
+  public List<String> controlReceived() {
+    synchronized (channelLock) {
+      return List.copyOf(controlReceived);
+    }
+  }
+
+  private static long nowMillis() {
+    return System.nanoTime() / 1_000_000L;
+  }
+
   /** On the timer thread: NACKs a second time what is still missing, and gives gaps up. */
   private void onTick() {
+    synchronized (channelLock) {
+      if (channels != null && channels.nextTimeout() != SctpAssociation.NO_TIMEOUT
+          && channels.nextTimeout() <= nowMillis()) {
+        channels.handleTimeout(nowMillis());
+      }
+    }
     long now = System.nanoTime();
     List<Integer> again = new ArrayList<>();
     synchronized (lock) {

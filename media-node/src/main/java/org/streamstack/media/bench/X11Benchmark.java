@@ -187,8 +187,8 @@ public final class X11Benchmark {
       FfmpegVideoEncoder encoder = new FfmpegVideoEncoder(implementation, EncoderConfig.of(width, height, fps, bitrate));
       ActorRef<VideoEncoderActor.Command> actor = context.spawn(
           VideoEncoderActor.create(encoder, BitrateLimits.forVideo(width, height, fps)), "encoder");
-      actor.tell(new VideoEncoderActor.SetTargetBitrate(bitrate));
       actor.tell(new VideoEncoderActor.Subscribe(sink));
+      actor.tell(new VideoEncoderActor.SetTargetBitrate(sink, bitrate));
       encoderRef.complete(actor);
       return Behaviors.empty();
     }), "x11-benchmark");

@@ -37,6 +37,10 @@ public final class Subscribers<T, C> {
     subscribers.remove(subscriber);
   }
 
+  public boolean contains(ActorRef<T> subscriber) {
+    return subscribers.contains(subscriber);
+  }
+
   public void publish(T output) {
     for (ActorRef<T> subscriber : subscribers) subscriber.tell(output);
   }

@@ -1,6 +1,8 @@
 package org.streamstack.media.encoder;
 
 import org.streamstack.media.metrics.MediaMetrics;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +38,12 @@ import org.streamstack.media.video.VideoFrame;
  * look. Results reach the actor, which counts and delivers them, through its mailbox.
  *
  * <p>The actor owns the encoder: it closes it, on the encoding thread after any encode in
- * progress, when it stops. Target bitrates are clamped to the stream's {@link BitrateLimits}.
+ * progress, when it stops.
+ *
+ * <p>Every peer of an instance is served from this one encoder (issue 6, shares): a keyframe is
+ * made when any subscriber asks, and the target bitrate is the lowest of the subscribers' latest
+ * targets, so that the slowest receiver (its REMB) is never flooded; a subscriber that leaves takes
+ * its target with it. Targets are clamped to the stream's {@link BitrateLimits}.
  */
 public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.Command> {
 
@@ -53,8 +60,16 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   /** Makes the next encoded frame a keyframe: a receiver sent PLI or FIR. */
   public record RequestKeyframe() implements Command {}
 
-  /** New target from congestion control, in bits per second; clamped to the limits. */
-  public record SetTargetBitrate(int bitsPerSecond) implements Command {}
+  /**
+   * The latest target of {@code subscriber}'s congestion control, in bits per second. The encoder
+   * runs at the lowest target of its subscribers, clamped to the limits; a target from something
+   * that is not subscribed is ignored (it would outlive its sender).
+   */
+  public record SetTargetBitrate(ActorRef<EncodedFrame> subscriber, int bitsPerSecond) implements Command {
+    public SetTargetBitrate {
+      Objects.requireNonNull(subscriber, "subscriber");
+    }
+  }
 
   /**
    * New limits of the targets: the stream changed size or rate (a session joined with a new
@@ -112,6 +127,8 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private BitrateLimits limits;
   private final ExecutorService encodingThread;
   private final Subscribers<EncodedFrame, Command> subscribers;
+  /** The latest target of each subscriber that set one, as asked (clamped when applied). */
+  private final Map<ActorRef<EncodedFrame>, Integer> targets = new HashMap<>();
 
   /** {@link #IDLE}, null (encoding, nothing waits) or the waiting frame; see the class comment. */
   private final AtomicReference<VideoFrame> slot = new AtomicReference<>(IDLE);
@@ -221,13 +238,23 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
 
   private Behavior<Command> onSetLimits(SetLimits message) {
     limits = message.limits();
+    if (!targets.isEmpty()) {
+      // Targets are kept as the subscribers asked: the lowest of them, clamped to the new limits.
+      applyLowestTarget();
+      return this;
+    }
     int clamped = limits.clamp(encoder.targetBitrate());
     if (clamped != encoder.targetBitrate()) encoder.setTargetBitrate(clamped);
     return this;
   }
 
   private Behavior<Command> onSetTargetBitrate(SetTargetBitrate message) {
-    encoder.setTargetBitrate(limits.clamp(message.bitsPerSecond()));
+    if (!subscribers.contains(message.subscriber())) {
+      getContext().getLog().debug("{}: a target bitrate from a non-subscriber ignored", encoder.implementationName());
+      return this;
+    }
+    targets.put(message.subscriber(), message.bitsPerSecond());
+    applyLowestTarget();
     return this;
   }
 
@@ -238,12 +265,30 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
 
   private Behavior<Command> onUnsubscribe(Unsubscribe message) {
     subscribers.remove(message.subscriber());
+    forgetTarget(message.subscriber());
     return this;
   }
 
   private Behavior<Command> onSubscriberTerminated(SubscriberTerminated message) {
     subscribers.forget(message.subscriber());
+    forgetTarget(message.subscriber());
     return this;
+  }
+
+  private void forgetTarget(ActorRef<EncodedFrame> subscriber) {
+    if (targets.remove(subscriber) != null) applyLowestTarget();
+  }
+
+  /**
+   * Runs the encoder at the lowest target of its subscribers, within the limits; with none left,
+   * the last target stays (the next subscriber sets its own when it starts).
+   */
+  private void applyLowestTarget() {
+    if (targets.isEmpty()) return;
+    int lowest = Integer.MAX_VALUE;
+    for (int target : targets.values()) lowest = Math.min(lowest, target);
+    int clamped = limits.clamp(lowest);
+    if (clamped != encoder.targetBitrate()) encoder.setTargetBitrate(clamped);
   }
 
   private Behavior<Command> onGetStats(GetStats message) {

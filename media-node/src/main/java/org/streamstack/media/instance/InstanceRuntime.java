@@ -3,6 +3,8 @@ package org.streamstack.media.instance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +28,7 @@ import org.streamstack.media.audio.ToneGenerator;
 import org.streamstack.media.encoder.EncoderSettings;
 import org.streamstack.media.encoder.VideoEncoderActor;
 import org.streamstack.media.gpu.EncoderSelection;
+import org.streamstack.media.metrics.MediaMetrics;
 import org.streamstack.media.peer.AudioSource;
 import org.streamstack.media.peer.Peer;
 import org.streamstack.media.peer.PeerResources;
@@ -48,6 +51,15 @@ import org.streamstack.protocol.signaling.SignalingMessage;
  * new client replaces the connected one), and feeds its frames to the encoder of a codec while a
  * peer uses that codec. Encoders open on first use and close when the instance stops.
  *
+ * <p>Shares (issue 6): besides its owner's client, the instance serves the peers of its session's
+ * shares, on the same socket (their frames carry {@code "peer"}, and so does everything it sends
+ * them; the gateway announces them with {@code gateway:peer-joined} and cuts them with {@code
+ * gateway:peer-left}), each with a {@link Peer} of its own fed by the same encoders: a codec is
+ * encoded once however many peers watch it. A {@code view} peer only watches: its input,
+ * out-of-band and named-channel messages never reach the application (they are dropped and
+ * counted); a {@code control} peer drives the application as the owner does. At most {@link
+ * Setup#maxSharePeers} share peers at a time; one more gets an error.
+ *
  * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
  * ClientLeft} when its client goes away, {@link Ended} when stopped as asked, {@link Failed} when
  * it cannot go on. An X11 program's exit ends the instance: {@link Ended} when it exits with status
@@ -61,6 +73,9 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
   /** The peer of the connected client, if any. */
   public record GetPeer(ActorRef<Optional<ActorRef<Peer.Command>>> replyTo) implements Command {}
+
+  /** The peers of the share peers that have sent their settings, by share peer id. */
+  public record GetSharePeers(ActorRef<Map<String, ActorRef<Peer.Command>>> replyTo) implements Command {}
 
   /** Stops the instance; its owner hears {@link Ended} with this reason. */
   public record Stop(String reason) implements Command {}
@@ -90,16 +105,45 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   /** Could not start or cannot go on; the last event: the instance stops. */
   public record Failed(String instanceId, String reason) implements Event {}
 
-  /** What the instance runs and what it shares with the rest of the node. */
+  /**
+   * What the instance runs and what it shares with the rest of the node.
+   *
+   * @param maxSharePeers how many share peers (besides the owner's client) it serves at once
+   */
   public record Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
-      EncoderSelection encoders, String xvfb) {
+      EncoderSelection encoders, String xvfb, int maxSharePeers) {
 
     /** The X server of X11 instances: Xvfb from the PATH. */
     public static final String DEFAULT_XVFB = "Xvfb";
+    /** {@code streamstack.media.peer.max-share-peers}'s default. */
+    public static final int DEFAULT_MAX_SHARE_PEERS = 16;
+
+    public Setup {
+      if (maxSharePeers < 0) throw new IllegalArgumentException("maxSharePeers " + maxSharePeers);
+    }
+
+    public Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
+        EncoderSelection encoders, String xvfb) {
+      this(spec, resources, encoderSettings, encoders, xvfb, DEFAULT_MAX_SHARE_PEERS);
+    }
 
     public Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
         EncoderSelection encoders) {
       this(spec, resources, encoderSettings, encoders, DEFAULT_XVFB);
+    }
+  }
+
+  /** A peer of one of the session's shares, from its {@code gateway:peer-joined} to its cut. */
+  private static final class SharePeer {
+    final String id;
+    SignalingMessage.ShareRole role;
+    /** Its Peer once it sent settings; null before, and after that Peer ended. */
+    ActorRef<Peer.Command> peer;
+    String peerId;
+
+    SharePeer(String id, SignalingMessage.ShareRole role) {
+      this.id = id;
+      this.role = role;
     }
   }
 
@@ -123,6 +167,12 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   private ActorRef<Peer.Command> peer;
   private String peerId;
   private int peersStarted;
+  private final MediaMetrics metrics;
+  /** By share peer id (the gateway's), in joining order. */
+  private final Map<String, SharePeer> sharePeers = new LinkedHashMap<>();
+  /** The same, by the id of their current {@link Peer}, whose events name it. */
+  private final Map<String, SharePeer> sharePeersByPeerId = new HashMap<>();
+  private int sharePeersStarted;
 
   /** @param owner hears this instance's {@link Event}s */
   /**
@@ -173,6 +223,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     this.id = spec.instanceId();
     this.owner = owner;
     this.application = application;
+    this.metrics = MediaMetrics.get(context.getSystem());
     if (application instanceof X11Application x11) {
       ActorRef<Command> self = context.getSelf();
       x11.exited().thenAccept(status -> self.tell(new ProgramExited(status)));
@@ -313,6 +364,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
         .onMessage(FrameFromClient.class, this::onFrame)
         .onMessage(FromPeer.class, this::onPeerEvent)
         .onMessage(GetPeer.class, this::onGetPeer)
+        .onMessage(GetSharePeers.class, this::onGetSharePeers)
         .onMessage(Stop.class, this::onStop)
         .onMessage(SignalingRefused.class, this::onSignalingRefused)
         .onMessage(ProgramExited.class, this::onProgramExited)
@@ -321,14 +373,37 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   }
 
   private Behavior<Command> onFrame(FrameFromClient frame) {
-    SignalingMessage message;
+    SignalingMessage.Received received;
     try {
-      message = SignalingMessage.readFromClient(frame.text());
+      received = SignalingMessage.readFromGateway(frame.text());
     } catch (SignalingMessage.MalformedMessageException e) {
-      getContext().getLog().info("Instance {}: unreadable signalling frame: {}", id, e.getMessage());
-      signaling.send(SignalingMessage.error(e.getMessage()));
+      getContext().getLog().info("Instance {}: unreadable signalling frame{}: {}", id,
+          e.peer() == null ? "" : " of share peer " + e.peer(), e.getMessage());
+      if (e.peer() == null) {
+        signaling.send(SignalingMessage.error(e.getMessage()));
+      } else if (sharePeers.containsKey(e.peer())) {
+        signaling.send(SignalingMessage.tagged(SignalingMessage.error(e.getMessage()), e.peer()));
+      }
       return this;
     }
+    SignalingMessage message = received.message();
+    if (message instanceof SignalingMessage.PeerJoined joined) {
+      onPeerJoined(joined);
+    } else if (message instanceof SignalingMessage.PeerLeft left) {
+      onPeerLeft(left);
+    } else if (received.peer() == null) {
+      onOwnerFrame(message, frame.text());
+    } else {
+      onShareFrame(received.peer(), message);
+    }
+    return this;
+  }
+
+  /**
+   * The owner's client: PROTOCOL.md 4 as before shares existed; also the gateway's untagged
+   * notices, such as a resized screen ({@code text} is the frame as received).
+   */
+  private void onOwnerFrame(SignalingMessage message, String text) {
     if (message instanceof SignalingMessage.Discover) {
       signaling.send(SignalingMessage.discoverResponse(List.of("video", "audio"), spec.fps()));
     } else if (message instanceof SignalingMessage.Settings settings) {
@@ -338,11 +413,65 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     } else if (message instanceof SignalingMessage.Candidate candidate) {
       if (peer != null) peer.tell(new Peer.AddRemoteCandidate(candidate.candidate()));
     } else if (message instanceof SignalingMessage.Other other && ScreenNotice.TYPE.equals(other.type())) {
-      onScreenNotice(frame.text());
+      onScreenNotice(text);
     } else if (message instanceof SignalingMessage.Error error) {
       getContext().getLog().info("Instance {}: the client reports an error: {}", id, error.message());
     }
-    return this;
+  }
+
+  private void onPeerJoined(SignalingMessage.PeerJoined joined) {
+    SharePeer known = sharePeers.get(joined.peer());
+    if (known != null) {
+      known.role = joined.role();
+      getContext().getLog().info("Instance {}: share peer {} joined again, as {}", id, joined.peer(),
+          joined.role().wireName());
+      return;
+    }
+    if (sharePeers.size() >= setup.maxSharePeers()) {
+      metrics.sharePeerRefused();
+      getContext().getLog().info("Instance {}: share peer {} refused: {} share peers already", id, joined.peer(),
+          sharePeers.size());
+      signaling.send(SignalingMessage.tagged(SignalingMessage.error("this instance serves at most "
+          + setup.maxSharePeers() + " share peers at a time"), joined.peer()));
+      return;
+    }
+    sharePeers.put(joined.peer(), new SharePeer(joined.peer(), joined.role()));
+    getContext().getLog().info("Instance {}: share peer {} joined ({}; {} share peers)", id, joined.peer(),
+        joined.role().wireName(), sharePeers.size());
+  }
+
+  private void onPeerLeft(SignalingMessage.PeerLeft left) {
+    SharePeer share = sharePeers.remove(left.peer());
+    if (share == null) {
+      metrics.shareFrameDropped();
+      getContext().getLog().debug("Instance {}: peer-left for unknown share peer {}", id, left.peer());
+      return;
+    }
+    getContext().getLog().info("Instance {}: share peer {} left: {}", id, left.peer(), left.reason());
+    stopSharePeer(share, "the share peer was cut: " + left.reason());
+  }
+
+  private void onShareFrame(String sharePeerId, SignalingMessage message) {
+    SharePeer share = sharePeers.get(sharePeerId);
+    if (share == null) {
+      // The gateway announces every share peer before its first frame: this one never joined,
+      // was refused or has left.
+      metrics.shareFrameDropped();
+      getContext().getLog().debug("Instance {}: a frame of unknown share peer {} dropped", id, sharePeerId);
+      return;
+    }
+    if (message instanceof SignalingMessage.Discover) {
+      signaling.send(SignalingMessage.tagged(SignalingMessage.discoverResponse(List.of("video", "audio"), spec.fps()),
+          sharePeerId));
+    } else if (message instanceof SignalingMessage.Settings settings) {
+      startSharePeer(share, settings);
+    } else if (message instanceof SignalingMessage.Answer answer) {
+      if (share.peer != null) share.peer.tell(new Peer.ApplyAnswer(answer.sdp()));
+    } else if (message instanceof SignalingMessage.Candidate candidate) {
+      if (share.peer != null) share.peer.tell(new Peer.AddRemoteCandidate(candidate.candidate()));
+    } else if (message instanceof SignalingMessage.Error error) {
+      getContext().getLog().info("Instance {}: share peer {} reports an error: {}", id, sharePeerId, error.message());
+    }
   }
 
   /**
@@ -399,41 +528,99 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
         "peer-" + peersStarted);
   }
 
+  /** A share peer's settings: a Peer of its own (new settings replace the one it had). */
+  private void startSharePeer(SharePeer share, SignalingMessage.Settings settings) {
+    if (share.peer != null) stopSharePeer(share, "replaced by the share peer's new settings");
+    sharePeersStarted++;
+    share.peerId = id + "-share-" + sharePeersStarted;
+    String tag = share.id;
+    share.peer = getContext().spawn(Peer.create(share.peerId, setup.resources(), settings, video, audio,
+        text -> signaling.send(SignalingMessage.tagged(text, tag)), peerEvents), "share-peer-" + sharePeersStarted);
+    sharePeersByPeerId.put(share.peerId, share);
+    getContext().getLog().info("Instance {}: share peer {} ({}) streams through peer {}", id, share.id,
+        share.role.wireName(), share.peerId);
+  }
+
+  /** Stops a share peer's Peer; what that Peer still says afterwards is ignored. */
+  private void stopSharePeer(SharePeer share, String reason) {
+    if (share.peer == null) return;
+    share.peer.tell(new Peer.Stop(reason));
+    sharePeersByPeerId.remove(share.peerId);
+    share.peer = null;
+    share.peerId = null;
+  }
+
   /**
-   * What the application does with its client's messages. Input goes to the application (the
+   * What the application does with its clients' messages. Input goes to the application (the
    * synthetic one moves its cursor and changes its colours; an X11 program gets it through XTEST).
-   * The synthetic application echoes out-of-band messages and named-channel data back unchanged,
-   * so that a client can measure the round trip through it; an X11 program has no channel for them
-   * and they are dropped, logged once.
+   * The synthetic application echoes out-of-band messages and named-channel data back unchanged
+   * to the client that sent them, so that a client can measure the round trip through it; an X11
+   * program has no channel for them and they are dropped, logged once. A view share's peer only
+   * watches: nothing it sends reaches the application.
    */
   private Behavior<Command> onPeerEvent(FromPeer event) {
     Peer.Event peerEvent = event.event();
-    if (peerEvent instanceof Peer.Ended ended) {
-      if (ended.peerId().equals(peerId)) {
+    String from = peerIdOf(peerEvent);
+    boolean fromOwner = from.equals(peerId);
+    SharePeer share = fromOwner ? null : sharePeersByPeerId.get(from);
+    if (peerEvent instanceof Peer.Ended) {
+      if (fromOwner) {
         peer = null;
         peerId = null;
+      } else if (share != null) {
+        sharePeersByPeerId.remove(from);
+        share.peer = null;
+        share.peerId = null;
       }
-    } else if (peerEvent instanceof Peer.ControlFromClient control && control.peerId().equals(peerId)) {
-      if (control.message() instanceof ControlMessage.OutOfBand outOfBand && spec.x11()) {
-        logDroppedMessages(outOfBand.type());
-      } else if (control.message() instanceof ControlMessage.OutOfBand outOfBand) {
-        String data = outOfBand.data() == null ? "null" : outOfBand.data();
-        peer.tell(new Peer.SendControl(ControlMessages.toClient(outOfBand.type(), data)));
+      return this;
+    }
+    if (peerEvent instanceof Peer.ClientLeft left) {
+      getContext().getLog().info("Instance {}: client of peer {}{} left: {}", id, left.peerId(),
+          share == null ? "" : " (share peer " + share.id + ")", left.reason());
+      // A replaced peer's client leaving is old news, and a share peer's is not the owner's
+      // business: only the owner's current client's departure counts.
+      if (fromOwner) owner.tell(new ClientLeft(id, left.reason()));
+      return this;
+    }
+    if (!fromOwner && share == null) return this; // a replaced or cut peer's last words
+    ActorRef<Peer.Command> sender = fromOwner ? peer : share.peer;
+    boolean viewOnly = share != null && share.role == SignalingMessage.ShareRole.VIEW;
+    if (peerEvent instanceof Peer.ControlFromClient control) {
+      boolean outOfBand = control.message() instanceof ControlMessage.OutOfBand;
+      if (viewOnly) {
+        dropFromViewPeer(share, outOfBand ? "out-of-band" : "input");
+      } else if (control.message() instanceof ControlMessage.OutOfBand oob && spec.x11()) {
+        logDroppedMessages(oob.type());
+      } else if (control.message() instanceof ControlMessage.OutOfBand oob) {
+        String data = oob.data() == null ? "null" : oob.data();
+        sender.tell(new Peer.SendControl(ControlMessages.toClient(oob.type(), data)));
       } else {
         application.apply(control.message());
       }
-    } else if (peerEvent instanceof Peer.ChannelMessage message && message.peerId().equals(peerId)) {
-      if (spec.x11()) {
+    } else if (peerEvent instanceof Peer.ChannelMessage message) {
+      if (viewOnly) {
+        dropFromViewPeer(share, "channel");
+      } else if (spec.x11()) {
         logDroppedMessages("channel " + message.label());
-        return this;
+      } else {
+        sender.tell(new Peer.SendOnChannel(message.label(), message.data(), message.text()));
       }
-      peer.tell(new Peer.SendOnChannel(message.label(), message.data(), message.text()));
-    } else if (peerEvent instanceof Peer.ClientLeft left) {
-      getContext().getLog().info("Instance {}: client of peer {} left: {}", id, left.peerId(), left.reason());
-      // A replaced peer's client leaving is old news: only the current client's departure counts.
-      if (left.peerId().equals(peerId)) owner.tell(new ClientLeft(id, left.reason()));
     }
     return this;
+  }
+
+  private void dropFromViewPeer(SharePeer share, String kind) {
+    metrics.viewPeerMessageDropped(kind);
+    getContext().getLog().debug("Instance {}: {} message of view share peer {} dropped", id, kind, share.id);
+  }
+
+  private static String peerIdOf(Peer.Event event) {
+    if (event instanceof Peer.Connected e) return e.peerId();
+    if (event instanceof Peer.Ended e) return e.peerId();
+    if (event instanceof Peer.ControlFromClient e) return e.peerId();
+    if (event instanceof Peer.ChannelMessage e) return e.peerId();
+    if (event instanceof Peer.ClientLeft e) return e.peerId();
+    throw new IllegalArgumentException("unknown peer event " + event);
   }
 
   private boolean droppedMessagesLogged;
@@ -461,6 +648,15 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
   private Behavior<Command> onGetPeer(GetPeer query) {
     query.replyTo().tell(Optional.ofNullable(peer));
+    return this;
+  }
+
+  private Behavior<Command> onGetSharePeers(GetSharePeers query) {
+    Map<String, ActorRef<Peer.Command>> peers = new LinkedHashMap<>();
+    for (SharePeer share : sharePeers.values()) {
+      if (share.peer != null) peers.put(share.id, share.peer);
+    }
+    query.replyTo().tell(Map.copyOf(peers));
     return this;
   }
 

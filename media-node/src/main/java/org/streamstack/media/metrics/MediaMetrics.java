@@ -49,6 +49,9 @@ public final class MediaMetrics implements Extension {
   private final Histogram encodeSeconds;
   private final Counter packetsLost;
   private final Counter packetsRetransmitted;
+  private final Counter viewPeerMessagesDropped;
+  private final Counter sharePeersRefused;
+  private final Counter shareFramesDropped;
   /** Frames and bytes sent at each of the last ticks, oldest first, and when. */
   private final double[] framesAt = new double[WINDOW_SECONDS + 1];
   private final double[] bytesAt = new double[WINDOW_SECONDS + 1];
@@ -77,6 +80,15 @@ public final class MediaMetrics implements Extension {
         .register(registry);
     packetsRetransmitted = Counter.build().name("streamstack_rtp_packets_retransmitted_total")
         .help("Video RTP packets sent again because a receiver NACKed them (RFC 4585)").register(registry);
+    viewPeerMessagesDropped = Counter.build().name("streamstack_view_peer_messages_dropped_total")
+        .help("Messages from the peers of view shares that the application never got: input, out-of-band"
+            + " messages on control, named-channel data")
+        .labelNames("kind").register(registry);
+    sharePeersRefused = Counter.build().name("streamstack_share_peers_refused_total")
+        .help("Share peers refused because their instance had as many as it takes").register(registry);
+    shareFramesDropped = Counter.build().name("streamstack_share_frames_dropped_total")
+        .help("Signalling frames for a share peer the instance does not have (never joined, refused or left)")
+        .register(registry);
   }
 
   public void streamStarted() {
@@ -102,6 +114,19 @@ public final class MediaMetrics implements Extension {
 
   public void packetsRetransmitted(long packets) {
     if (packets > 0) packetsRetransmitted.inc(packets);
+  }
+
+  /** {@code kind}: input, out-of-band or channel. */
+  public void viewPeerMessageDropped(String kind) {
+    viewPeerMessagesDropped.labels(kind).inc();
+  }
+
+  public void sharePeerRefused() {
+    sharePeersRefused.inc();
+  }
+
+  public void shareFrameDropped() {
+    shareFramesDropped.inc();
   }
 
   /** Once a second: moves the window on and sets fps and bitrate from it. */

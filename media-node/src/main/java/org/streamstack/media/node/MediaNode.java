@@ -181,7 +181,8 @@ public final class MediaNode implements AutoCloseable {
   }
 
   private InstanceRuntime.Setup runtimeSetup(InstanceSpec spec) {
-    return new InstanceRuntime.Setup(spec, resources, settings.encoder(), encodersFor(spec.encoder()));
+    return new InstanceRuntime.Setup(spec, resources, settings.encoder(), encodersFor(spec.encoder()),
+        InstanceRuntime.Setup.DEFAULT_XVFB, settings.maxSharePeers());
   }
 
   /**

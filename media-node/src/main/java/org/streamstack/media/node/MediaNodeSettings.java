@@ -24,7 +24,8 @@ public record MediaNodeSettings(
     int packetHistorySize,
     double simulatedOutgoingLoss,
     EncoderSettings encoder,
-    NodeSettings node) {
+    NodeSettings node,
+    int maxSharePeers) {
 
   public static MediaNodeSettings from(Config root) {
     Config c = root.getConfig("streamstack.media");
@@ -42,8 +43,10 @@ public record MediaNodeSettings(
     Config peer = c.getConfig("peer");
     double loss = peer.getDouble("simulated-outgoing-loss");
     if (loss < 0 || loss >= 1) throw new IllegalArgumentException("simulated-outgoing-loss must be in [0, 1)");
+    int maxSharePeers = peer.getInt("max-share-peers");
+    if (maxSharePeers < 0) throw new IllegalArgumentException("max-share-peers must be at least 0");
     return new MediaNodeSettings(udp, iceSettings, turn, peer.getInt("packet-history"), loss, EncoderSettings.fromConfig(root),
-        NodeSettings.from(root));
+        NodeSettings.from(root), maxSharePeers);
   }
 
   /**

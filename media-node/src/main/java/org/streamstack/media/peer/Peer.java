@@ -307,10 +307,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
         requestKeyframe(System.nanoTime());
         BitrateLimits limits = limits();
         targetBitrate = limits.clamp(limits.minBitsPerSecond());
-        // The encoder outlives its peers (a new client replaces the connected one): it may still run
-        // at the last peer's REMB target. Without this, a first REMB at or near the minimum (the
-        // usual start) counts as "no change" and the stale, higher target stays.
-        encoder.tell(new VideoEncoderActor.SetTargetBitrate(targetBitrate));
+        // This peer's own target starts at the minimum, as a browser's estimate does; the encoder,
+        // shared by the instance's peers, runs at the lowest of their targets. Without it, a first
+        // REMB at or near the minimum (the usual start) would count as "no change" here.
+        encoder.tell(new VideoEncoderActor.SetTargetBitrate(frameAdapter, targetBitrate));
         if (audioSender != null) {
           audioEncoder = audio.encoder();
           audioAdapter = getContext().messageAdapter(EncodedAudio.class, AudioEncoded::new);
@@ -534,7 +534,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
     // Small changes are not worth an encoder reconfiguration.
     if (encoder != null && Math.abs(target - targetBitrate) > targetBitrate / 20) {
       targetBitrate = target;
-      encoder.tell(new VideoEncoderActor.SetTargetBitrate(target));
+      encoder.tell(new VideoEncoderActor.SetTargetBitrate(frameAdapter, target));
     }
   }
 

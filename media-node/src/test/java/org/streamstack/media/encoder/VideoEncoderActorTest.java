@@ -104,13 +104,13 @@ class VideoEncoderActorTest {
     // The actor sets up asynchronously: a reply means its constructor has run.
     assertEquals(LIMITS.maxBitsPerSecond(), stats(actor).targetBitrate(), "start target clamped");
     assertEquals(LIMITS.maxBitsPerSecond(), encoder.targetBitrate());
-    actor.tell(new VideoEncoderActor.SetTargetBitrate(50_000));
-    assertEquals(LIMITS.minBitsPerSecond(), stats(actor).targetBitrate());
-    actor.tell(new VideoEncoderActor.SetTargetBitrate(2_000_000));
-    assertEquals(2_000_000, stats(actor).targetBitrate());
-
     TestProbe<EncodedFrame> subscriber = TEST_KIT.createTestProbe();
     actor.tell(new VideoEncoderActor.Subscribe(subscriber.getRef()));
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(subscriber.getRef(), 50_000));
+    assertEquals(LIMITS.minBitsPerSecond(), stats(actor).targetBitrate());
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(subscriber.getRef(), 2_000_000));
+    assertEquals(2_000_000, stats(actor).targetBitrate());
+
     for (int n = 0; n < 3; n++) {
       actor.tell(new VideoEncoderActor.EncodeFrame(frame(n)));
       if (n != 1) assertEquals(n, subscriber.receiveMessage(Duration.ofSeconds(5)).frameNumber());
@@ -127,6 +127,63 @@ class VideoEncoderActorTest {
     awaitTrue(() -> encoder.closed);
   }
 
+  /**
+   * Several peers, one encode: every subscriber gets the same frames from one encoder, a keyframe
+   * when any of them asks, and the lowest of their latest targets; a subscriber that unsubscribes
+   * or stops takes its target with it.
+   */
+  @Test
+  void servesEverySubscriberFromOneEncodeAtTheLowestOfTheirTargets() {
+    FfmpegVideoEncoder encoder =
+        new FfmpegVideoEncoder(
+            EncoderImplementation.OPENH264, EncoderConfig.of(640, 360, 30, 1_000_000));
+    ActorRef<VideoEncoderActor.Command> actor =
+        TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
+    TestProbe<EncodedFrame> fast = TEST_KIT.createTestProbe();
+    TestProbe<EncodedFrame> slow = TEST_KIT.createTestProbe();
+    TestProbe<EncodedFrame> leaving = TEST_KIT.createTestProbe();
+    TestProbe<EncodedFrame> stranger = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.Subscribe(fast.getRef()));
+    actor.tell(new VideoEncoderActor.Subscribe(slow.getRef()));
+    actor.tell(new VideoEncoderActor.Subscribe(leaving.getRef()));
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(fast.getRef(), 2_500_000));
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(slow.getRef(), 1_200_000));
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(leaving.getRef(), 2_000_000));
+    assertEquals(1_200_000, stats(actor).targetBitrate(), "the slowest subscriber's target");
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(stranger.getRef(), 1_100_000));
+    assertEquals(1_200_000, stats(actor).targetBitrate(), "a non-subscriber's target is ignored");
+
+    for (int n = 0; n < 6; n++) {
+      if (n == 3) actor.tell(new VideoEncoderActor.RequestKeyframe());
+      actor.tell(new VideoEncoderActor.EncodeFrame(frame(n)));
+      EncodedFrame toFast = fast.receiveMessage(Duration.ofSeconds(5));
+      EncodedFrame toSlow = slow.receiveMessage(Duration.ofSeconds(5));
+      assertEquals(n, toFast.frameNumber());
+      assertTrue(toFast == toSlow, "one encoded frame, delivered to both");
+      assertEquals(n == 0 || n == 3, toFast.keyframe(), "keyframe " + n);
+      leaving.receiveMessage(Duration.ofSeconds(5));
+    }
+    VideoEncoderActor.Stats afterSix = stats(actor);
+    assertEquals(6, afterSix.encoded(), "encoded once for three subscribers");
+    assertEquals(2, afterSix.keyframes());
+    assertEquals(1_200_000, encoder.targetBitrate(), "the real encoder is set to the lowest target");
+
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(slow.getRef(), 3_000_000));
+    assertEquals(2_000_000, stats(actor).targetBitrate(), "the slow one recovered: the next lowest");
+    actor.tell(new VideoEncoderActor.Unsubscribe(leaving.getRef()));
+    assertEquals(2_500_000, stats(actor).targetBitrate(), "an unsubscribed target no longer counts");
+    fast.stop();
+    awaitTrue(() -> stats(actor).targetBitrate() == 3_000_000);
+    actor.tell(new VideoEncoderActor.EncodeFrame(frame(6)));
+    assertEquals(6, slow.receiveMessage(Duration.ofSeconds(5)).frameNumber());
+    assertEquals(3_000_000, encoder.targetBitrate(), "a stopped subscriber's target no longer counts");
+    slow.stop();
+    awaitTrue(() -> stats(actor).targetBitrate() == 3_000_000);
+
+    TEST_KIT.stop(actor);
+    awaitTrue(encoder::isClosed);
+  }
+
   @Test
   void newLimitsOfAResizedStreamClampTheTargetAndLaterOnes() {
     GatedEncoder encoder = new GatedEncoder();
@@ -134,8 +191,10 @@ class VideoEncoderActorTest {
     ActorRef<VideoEncoderActor.Command> actor = TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
     assertEquals(LIMITS.maxBitsPerSecond(), stats(actor).targetBitrate());
     BitrateLimits larger = BitrateLimits.forVideo(1920, 1080, 30);
+    TestProbe<EncodedFrame> subscriber = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.Subscribe(subscriber.getRef()));
     actor.tell(new VideoEncoderActor.SetLimits(larger));
-    actor.tell(new VideoEncoderActor.SetTargetBitrate(Integer.MAX_VALUE / 2));
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(subscriber.getRef(), Integer.MAX_VALUE / 2));
     assertEquals(larger.maxBitsPerSecond(), stats(actor).targetBitrate(), "the larger stream's top");
     BitrateLimits smaller = BitrateLimits.forVideo(320, 240, 30);
     actor.tell(new VideoEncoderActor.SetLimits(smaller));

@@ -31,9 +31,17 @@ import org.streamstack.media.video.VideoCodec;
  *       media node sustains: that many sessions, each its own instance and encoder, each received by
  *       a {@link TestBrowser} (ICE, DTLS, SRTP and NACKs as Chromium does, without decoding, so that
  *       the receivers leave the CPUs to the media node); frames received per second per stream.</li>
+ *   <li>{@code viewers [--viewers N] [--max 64] [--seconds 10]}: how many people one media node
+ *       serves one instance to (issue 6, shares): one 1280x720 30 fps H.264 session of {@code
+ *       demo}, received by its owner's client, plus the peers of a view share joined through the
+ *       real signalling path (POST /1.0/shares/{id}/join, then the peer's socket), each a {@link
+ *       TestBrowser}; all fed from the instance's one encoder. Viewers 1, 2, 4, 8, ... until one
+ *       falls below 29 fps (or exactly {@code --viewers}); per step the viewers' received fps (min,
+ *       p50), the encoder's encoded fps (from the node's metrics: it runs once whatever the number
+ *       of viewers), and the CPU this process used.</li>
  * </ul>
  *
- * Run through {@code ./streamstack bench first-frame|streams}.
+ * Run through {@code ./streamstack bench first-frame|streams|viewers}.
  */
 public final class StackBenchmark {
 
@@ -42,7 +50,8 @@ public final class StackBenchmark {
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
       System.out.println("usage: streamstack bench first-frame [--sessions 20] [--warmup 2]\n"
-          + "       streamstack bench streams [--count 12] [--seconds 20]");
+          + "       streamstack bench streams [--count 12] [--seconds 20]\n"
+          + "       streamstack bench viewers [--viewers N] [--max 64] [--seconds 10]");
       return;
     }
     Map<String, Integer> options = new java.util.HashMap<>();
@@ -53,8 +62,11 @@ public final class StackBenchmark {
       }
       options.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
     }
-    java.util.Set<String> known = args[0].equals("streams") ? java.util.Set.of("count", "seconds")
-        : java.util.Set.of("sessions", "warmup");
+    java.util.Set<String> known = switch (args[0]) {
+      case "streams" -> java.util.Set.of("count", "seconds");
+      case "viewers" -> java.util.Set.of("viewers", "max", "seconds");
+      default -> java.util.Set.of("sessions", "warmup");
+    };
     for (String option : options.keySet()) {
       if (!known.contains(option)) {
         System.err.println("streamstack bench " + args[0] + ": unknown flag --" + option + " (see --help)");
@@ -65,7 +77,9 @@ public final class StackBenchmark {
     switch (args[0]) {
       case "first-frame" -> code = firstFrame(options.getOrDefault("sessions", 20), options.getOrDefault("warmup", 2));
       case "streams" -> code = streams(options.getOrDefault("count", 12), options.getOrDefault("seconds", 20));
-      default -> throw new IllegalArgumentException("unknown benchmark " + args[0] + " (first-frame or streams)");
+      case "viewers" -> code = viewers(options.getOrDefault("viewers", 0), options.getOrDefault("max", 64),
+          options.getOrDefault("seconds", 10));
+      default -> throw new IllegalArgumentException("unknown benchmark " + args[0] + " (first-frame, streams or viewers)");
     }
     System.exit(code);
   }
@@ -155,6 +169,90 @@ public final class StackBenchmark {
         for (Receiver receiver : receivers) receiver.close();
       }
     }
+  }
+
+  private static int viewers(int fixed, int max, int seconds) throws Exception {
+    if (fixed < 0 || max < 1 || seconds < 1) {
+      System.err.println("streamstack bench viewers: --viewers >= 1 (or 0: ramp), --max >= 1, --seconds >= 1");
+      return 2;
+    }
+    int limit = fixed > 0 ? fixed : max;
+    System.out.printf("starting nats-server, a cluster-node (gateway, agent, ams) and a media node ...%n");
+    // The bounds on share peers are the deployment's to set; here they must not be what stops the ramp.
+    String bound = String.valueOf(limit + 1);
+    try (WholeStack stack = WholeStack.withMediaNodeInProcess(
+        "streamstack.gateway.shares.max-peers-per-share = " + bound + "\n",
+        "streamstack.media.peer.max-share-peers = " + bound + "\n")) {
+      org.streamstack.media.node.MediaNode media = stack.mediaNodesInProcess().get(0);
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      int cpus = Runtime.getRuntime().availableProcessors();
+      List<Receiver> receivers = new ArrayList<>();
+      try {
+        com.fasterxml.jackson.databind.JsonNode session = stack.createSession(Map.of("app", "demo",
+            "screen", Map.of("width", 1280, "height", 720, "fps", 30)));
+        receivers.add(new Receiver(session.path("url").asText()));
+        String link = stack.createShare(session.path("id").asText(), "view").path("url").asText();
+        List<Integer> steps = new ArrayList<>();
+        if (fixed > 0) {
+          steps.add(fixed);
+        } else {
+          for (int n = 1; n < max; n *= 2) steps.add(n);
+          steps.add(max);
+        }
+        System.out.printf(Locale.ROOT, "one 1280x720 30 fps H.264 instance; viewers = its owner's client + peers of one"
+            + " view share, joined through the gateway; %d s measured per step (%d CPUs here)%n", seconds, cpus);
+        int lastAtTarget = 0;
+        for (int viewers : steps) {
+          while (receivers.size() < viewers) {
+            receivers.add(new Receiver(stack.joinShare(link).path("url").asText()));
+          }
+          for (Receiver receiver : receivers) {
+            Await.until("frames on every viewer", Duration.ofSeconds(60), () -> receiver.browser.frameCount() > 0);
+          }
+          Thread.sleep(3000);
+          long[] before = new long[viewers];
+          for (int i = 0; i < viewers; i++) before[i] = receivers.get(i).browser.frameCount();
+          double encodedBefore = encodedFrames(media);
+          long cpuBefore = os.getProcessCpuTime();
+          long start = System.nanoTime();
+          Thread.sleep(seconds * 1000L);
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9 / elapsed / cpus * 100;
+          double encodedFps = (encodedFrames(media) - encodedBefore) / elapsed;
+          List<Double> fps = new ArrayList<>();
+          for (int i = 0; i < viewers; i++) fps.add((receivers.get(i).browser.frameCount() - before[i]) / elapsed);
+          double min = percentile(fps, 0);
+          // Other processes on this machine take CPU from the stack: the load average says how much.
+          System.out.printf(Locale.ROOT, "viewers %3d: received fps min %5.1f, p50 %5.1f; encoder %5.1f fps encoded"
+              + " (the slowest viewer got %3.0f %% of its frames); CPU %3.0f %% of %d cores (this whole process),"
+              + " load average %.1f%n", viewers, min, percentile(fps, 50), encodedFps,
+              encodedFps > 0 ? min / encodedFps * 100 : 0, cpu, cpus, os.getSystemLoadAverage());
+          for (int i = 0; i < viewers; i++) {
+            if (fps.get(i) < 29) {
+              System.out.printf(Locale.ROOT, "  viewer %d (%s) at %.1f fps: %s%n", i + 1, i == 0 ? "the owner" : "share peer",
+                  fps.get(i), receivers.get(i).browser);
+            }
+          }
+          if (min >= 29) {
+            lastAtTarget = viewers;
+          } else if (fixed == 0) {
+            break;
+          }
+        }
+        System.out.printf(Locale.ROOT, "%nviewers of one 720p30 encode, each at >= 29 fps: %d%s%n", lastAtTarget,
+            fixed > 0 ? "" : lastAtTarget == steps.get(steps.size() - 1) ? " (every step held; --max for more)" : "");
+        return lastAtTarget > 0 ? 0 : 1;
+      } finally {
+        for (Receiver receiver : receivers) receiver.close();
+      }
+    }
+  }
+
+  /** Frames the node's encoders have encoded so far (its streamstack_encode_seconds histogram's count). */
+  private static double encodedFrames(org.streamstack.media.node.MediaNode media) {
+    return org.streamstack.cluster.testing.PrometheusText.parse(
+        org.streamstack.media.metrics.MediaMetrics.get(media.system()).scrape()).value("streamstack_encode_seconds_count");
   }
 
   /** One client of one session: the signalling websocket and a {@link TestBrowser} answering on it. */

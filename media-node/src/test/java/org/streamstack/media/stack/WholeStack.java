@@ -170,6 +170,39 @@ public final class WholeStack implements AutoCloseable {
     return reply.json().path("metadata");
   }
 
+  /**
+   * POST /1.0/sessions/{id}/share with the client token (issue 6): {@code type} view or control;
+   * the share's metadata, its link in {@code url}.
+   */
+  public JsonNode createShare(String sessionId, String type) {
+    ApiClient.Reply reply = gateway.post("/1.0/sessions/" + sessionId + "/share", Map.of("type", type), clientToken);
+    if (reply.status() != 201) throw new IllegalStateException("share create failed: " + reply.status() + " " + reply.body());
+    return reply.json().path("metadata");
+  }
+
+  /**
+   * Joins a share through its link ({@code .../#share=<id>&secret=<secret>}) as the web page does:
+   * POST /1.0/shares/{id}/join without a token; the metadata ({@code url} of the peer's socket).
+   */
+  public JsonNode joinShare(String shareLink) {
+    String fragment = shareLink.substring(shareLink.indexOf('#') + 1);
+    Map<String, String> parts = new java.util.HashMap<>();
+    for (String part : fragment.split("&")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) parts.put(part.substring(0, eq), java.net.URLDecoder.decode(part.substring(eq + 1),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+    ApiClient.Reply reply = gateway.post("/1.0/shares/" + parts.get("share") + "/join",
+        Map.of("secret", parts.get("secret")), null);
+    if (reply.status() != 200) throw new IllegalStateException("share join failed: " + reply.status() + " " + reply.body());
+    return reply.json().path("metadata");
+  }
+
+  /** The media nodes running in this JVM, in start order. */
+  public List<MediaNode> mediaNodesInProcess() {
+    return List.copyOf(inProcess);
+  }
+
   public JsonNode session(String sessionId) {
     return gateway.get("/1.0/sessions/" + sessionId, clientToken).json().path("metadata");
   }

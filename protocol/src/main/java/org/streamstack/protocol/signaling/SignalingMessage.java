@@ -13,6 +13,12 @@ import org.streamstack.protocol.gateway.ApiJson;
 /**
  * The signalling messages of PROTOCOL.md 4 as the instance side reads and writes them. SDP and
  * candidates travel base64-encoded; these records hold them decoded.
+ *
+ * <p>Shares (issue 6): the instance socket also carries the frames of a session's share peers,
+ * each with a {@code "peer":"<peer id>"} field the gateway adds (clients may not send one), and
+ * the gateway's own notices {@code gateway:peer-joined} and {@code gateway:peer-left}; what the
+ * instance sends to a share peer carries the same field ({@link #tagged}). Frames without it are
+ * the owner's, exactly as before.
  */
 public sealed interface SignalingMessage {
 
@@ -66,15 +72,109 @@ public sealed interface SignalingMessage {
   /** A message of a type this side does not act on. */
   record Other(String type) implements SignalingMessage {}
 
+  /** What a share lets its peers do: watch, or watch and drive the application. */
+  enum ShareRole {
+    VIEW("view"),
+    CONTROL("control");
+
+    private final String wireName;
+
+    ShareRole(String wireName) {
+      this.wireName = wireName;
+    }
+
+    public String wireName() {
+      return wireName;
+    }
+
+    /** The role named {@code name} on the wire, or null when there is none of that name. */
+    public static ShareRole fromWire(String name) {
+      for (ShareRole role : values()) {
+        if (role.wireName.equals(name)) return role;
+      }
+      return null;
+    }
+  }
+
+  /** The gateway's notice: a share peer will send frames tagged with {@code peer}. */
+  record PeerJoined(String peer, ShareRole role) implements SignalingMessage {}
+
+  /** The gateway's notice: a share peer was cut (share deleted or expired, peer replaced, ...). */
+  record PeerLeft(String peer, String reason) implements SignalingMessage {}
+
+  /**
+   * One frame of the instance socket: {@code peer} is the share peer it comes from (or that a
+   * notice is about); null for the owner's frames.
+   */
+  record Received(String peer, SignalingMessage message) {}
+
+  /** The type of the gateway's notice that a share peer joined. */
+  String PEER_JOINED = SignalingFrame.GATEWAY_PREFIX + "peer-joined";
+  /** The type of the gateway's notice that a share peer was cut. */
+  String PEER_LEFT = SignalingFrame.GATEWAY_PREFIX + "peer-left";
+  /** The field naming a share peer. */
+  String PEER_FIELD = SignalingFrame.PEER_FIELD;
+
   /** Thrown for a frame that is not a signalling message this side can read. */
   final class MalformedMessageException extends Exception {
+    private final String peer;
+
     public MalformedMessageException(String message) {
+      this(message, null);
+    }
+
+    /** @param peer the share peer whose frame it is, when the frame said so; null otherwise */
+    public MalformedMessageException(String message, String peer) {
       super(message);
+      this.peer = peer;
+    }
+
+    /** The share peer whose frame could not be read, or null (the owner's, or not known). */
+    public String peer() {
+      return peer;
     }
   }
 
   /** Reads one frame sent by the client. */
   static SignalingMessage readFromClient(String frame) throws MalformedMessageException {
+    return read(parseObject(frame));
+  }
+
+  /**
+   * Reads one frame of the instance socket: the owner's frames, share peers' frames (tagged with
+   * {@code peer}) and the gateway's peer notices.
+   */
+  static Received readFromGateway(String frame) throws MalformedMessageException {
+    JsonNode json = parseObject(frame);
+    JsonNode peerField = json.get(PEER_FIELD);
+    String peer = null;
+    if (peerField != null) {
+      if (!peerField.isTextual() || peerField.asText().isEmpty()) {
+        throw new MalformedMessageException("field 'peer' must be a non-empty string");
+      }
+      peer = peerField.asText();
+    }
+    String type = json.path("type").asText();
+    if (type.equals(PEER_JOINED)) {
+      if (peer == null) throw new MalformedMessageException("'" + type + "' names no 'peer'");
+      ShareRole role = ShareRole.fromWire(json.path("role").asText(null));
+      if (role == null) {
+        throw new MalformedMessageException("'" + type + "' has role " + json.path("role") + ", not view or control");
+      }
+      return new Received(peer, new PeerJoined(peer, role));
+    }
+    if (type.equals(PEER_LEFT)) {
+      if (peer == null) throw new MalformedMessageException("'" + type + "' names no 'peer'");
+      return new Received(peer, new PeerLeft(peer, json.path("reason").asText("")));
+    }
+    try {
+      return new Received(peer, read(json));
+    } catch (MalformedMessageException e) {
+      throw new MalformedMessageException(e.getMessage(), peer);
+    }
+  }
+
+  private static JsonNode parseObject(String frame) throws MalformedMessageException {
     JsonNode json;
     try {
       json = ApiJson.MAPPER.readTree(frame);
@@ -84,6 +184,10 @@ public sealed interface SignalingMessage {
     if (json == null || !json.isObject() || !json.path("type").isTextual()) {
       throw new MalformedMessageException("frame has no string 'type'");
     }
+    return json;
+  }
+
+  private static SignalingMessage read(JsonNode json) throws MalformedMessageException {
     String type = json.path("type").asText();
     try {
       switch (type) {
@@ -140,6 +244,23 @@ public sealed interface SignalingMessage {
 
   static String error(String message) {
     return SignalingFrame.error(message);
+  }
+
+  /**
+   * {@code frame} (a JSON object this side wrote) addressed to the share peer {@code peer}: the
+   * field goes in front of the others, so that neither the SDP nor anything else in the frame is
+   * parsed or copied through a JSON tree again.
+   */
+  static String tagged(String frame, String peer) {
+    int open = 0;
+    while (open < frame.length() && Character.isWhitespace(frame.charAt(open))) open++;
+    if (open == frame.length() || frame.charAt(open) != '{') {
+      throw new IllegalArgumentException("not a JSON object: " + frame);
+    }
+    int next = open + 1;
+    while (next < frame.length() && Character.isWhitespace(frame.charAt(next))) next++;
+    boolean empty = next < frame.length() && frame.charAt(next) == '}';
+    return "{\"" + PEER_FIELD + "\":" + ApiJsonText.quote(peer) + (empty ? "" : ",") + frame.substring(open + 1);
   }
 
   private static String base64(String text) {

@@ -62,4 +62,61 @@ class SignalingMessageTest {
     assertEquals("candidate:x", new String(Base64.getDecoder().decode(candidate.path("candidate").asText())));
     assertEquals("0", candidate.path("sdpMid").asText());
   }
+
+  @Test
+  void readsShareFramesAndTheGatewaysPeerNoticesFromTheInstanceSocket() throws Exception {
+    assertEquals(new SignalingMessage.Received("s1.1",
+            new SignalingMessage.PeerJoined("s1.1", SignalingMessage.ShareRole.VIEW)),
+        SignalingMessage.readFromGateway("{\"type\":\"gateway:peer-joined\",\"peer\":\"s1.1\",\"role\":\"view\"}"));
+    assertEquals(new SignalingMessage.Received("s2.4",
+            new SignalingMessage.PeerJoined("s2.4", SignalingMessage.ShareRole.CONTROL)),
+        SignalingMessage.readFromGateway("{\"type\":\"gateway:peer-joined\",\"peer\":\"s2.4\",\"role\":\"control\"}"));
+    assertEquals(new SignalingMessage.Received("s1.1", new SignalingMessage.PeerLeft("s1.1", "share expired")),
+        SignalingMessage.readFromGateway("{\"type\":\"gateway:peer-left\",\"peer\":\"s1.1\",\"reason\":\"share expired\"}"));
+    assertEquals(new SignalingMessage.Received("s1.1", new SignalingMessage.Answer("v=0\r\n")),
+        SignalingMessage.readFromGateway("{\"type\":\"answer\",\"sdp\":\"" + b64("v=0\r\n") + "\",\"peer\":\"s1.1\"}"));
+    SignalingMessage.Received settings = SignalingMessage.readFromGateway(
+        "{\"peer\":\"s1.2\",\"type\":\"settings\",\"api_version\":2,\"video\":{\"preferred_decoder_codecs\":[\"H264\"]}}");
+    assertEquals("s1.2", settings.peer());
+    assertEquals(List.of("H264"), ((SignalingMessage.Settings) settings.message()).preferredDecoderCodecs());
+    // The owner's frames carry no peer, and read as before.
+    assertEquals(new SignalingMessage.Received(null, new SignalingMessage.Discover()),
+        SignalingMessage.readFromGateway("{\"type\":\"discover\"}"));
+    // A notice of the gateway's this side does not know is left alone.
+    assertEquals(new SignalingMessage.Received(null, new SignalingMessage.Other("gateway:screen")),
+        SignalingMessage.readFromGateway("{\"type\":\"gateway:screen\",\"width\":640}"));
+  }
+
+  @Test
+  void malformedShareFramesAreNamed() {
+    assertEquals("field 'peer' must be a non-empty string", assertThrows(SignalingMessage.MalformedMessageException.class,
+        () -> SignalingMessage.readFromGateway("{\"type\":\"discover\",\"peer\":7}")).getMessage());
+    assertEquals("field 'peer' must be a non-empty string", assertThrows(SignalingMessage.MalformedMessageException.class,
+        () -> SignalingMessage.readFromGateway("{\"type\":\"discover\",\"peer\":\"\"}")).getMessage());
+    assertEquals("'gateway:peer-joined' names no 'peer'", assertThrows(SignalingMessage.MalformedMessageException.class,
+        () -> SignalingMessage.readFromGateway("{\"type\":\"gateway:peer-joined\",\"role\":\"view\"}")).getMessage());
+    assertEquals("'gateway:peer-joined' has role \"owner\", not view or control",
+        assertThrows(SignalingMessage.MalformedMessageException.class, () -> SignalingMessage.readFromGateway(
+            "{\"type\":\"gateway:peer-joined\",\"peer\":\"a\",\"role\":\"owner\"}")).getMessage());
+    assertEquals("'gateway:peer-left' names no 'peer'", assertThrows(SignalingMessage.MalformedMessageException.class,
+        () -> SignalingMessage.readFromGateway("{\"type\":\"gateway:peer-left\"}")).getMessage());
+    assertEquals("malformed JSON frame", assertThrows(SignalingMessage.MalformedMessageException.class,
+        () -> SignalingMessage.readFromGateway("{\"peer\":")).getMessage());
+  }
+
+  @Test
+  void tagsWhatTheInstanceSendsToASharePeerWithoutTouchingTheRest() throws Exception {
+    String offer = SignalingMessage.offer("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
+    String tagged = SignalingMessage.tagged(offer, "s1.\"3\"");
+    assertEquals("{\"peer\":\"s1.\\\"3\\\"\"," + offer.substring(1), tagged);
+    JsonNode json = ApiJson.MAPPER.readTree(tagged);
+    assertEquals("s1.\"3\"", json.path("peer").asText());
+    assertEquals("offer", json.path("type").asText());
+    SignalingMessage.Received back = SignalingMessage.readFromGateway(tagged);
+    assertEquals("s1.\"3\"", back.peer());
+    assertEquals("{\"peer\":\"p\" }", SignalingMessage.tagged("{ }", "p"));
+    assertEquals("p", ApiJson.MAPPER.readTree(SignalingMessage.tagged(SignalingMessage.error("full"), "p"))
+        .path("peer").asText());
+    assertThrows(IllegalArgumentException.class, () -> SignalingMessage.tagged("[1]", "p"));
+  }
 }
