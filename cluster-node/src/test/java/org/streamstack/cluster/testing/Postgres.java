@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * PostgreSQL refuses to run as root: a root JVM runs it as the system user {@code postgres},
  * which then owns the directory. {@link #close} stops it and deletes the directory.
  *
- * <p>fsync is off: the data is thrown away after the test, and a test machine's disk should not
- * set the pace. Everything else is PostgreSQL's defaults.
+ * <p>For tests fsync is off: the data is thrown away after the test, and a test machine's disk
+ * should not set the pace. {@link #startDurable} keeps PostgreSQL's defaults (fsync on), for
+ * benchmarks. Either way the server is small (64 MB shared buffers, 200 connections).
  */
 public final class Postgres implements AutoCloseable {
 
@@ -39,10 +40,12 @@ public final class Postgres implements AutoCloseable {
   private final Path data;
   private final Path log;
   private final int port;
+  private final boolean fsync;
   private final boolean asSystemUser;
   private Process server;
 
-  private Postgres(Path dir, int port) {
+  private Postgres(Path dir, int port, boolean fsync) {
+    this.fsync = fsync;
     this.dir = dir;
     this.data = dir.resolve("data");
     this.log = dir.resolve("postgres.log");
@@ -57,12 +60,21 @@ public final class Postgres implements AutoCloseable {
 
   /** Creates, starts and opens a fresh server; throws with its log when it does not come up within 30 s. */
   public static Postgres start() {
+    return start(false);
+  }
+
+  /** A fresh server that writes through to the disk as PostgreSQL does by default (fsync on). */
+  public static Postgres startDurable() {
+    return start(true);
+  }
+
+  private static Postgres start(boolean fsync) {
     if (!installed()) {
       throw new IllegalStateException("PostgreSQL 15 is not installed in " + BIN + " (apt-get install postgresql)");
     }
     Postgres postgres;
     try {
-      postgres = new Postgres(Files.createTempDirectory("streamstack-postgres-"), FreePorts.next());
+      postgres = new Postgres(Files.createTempDirectory("streamstack-postgres-"), FreePorts.next(), fsync);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -117,7 +129,7 @@ public final class Postgres implements AutoCloseable {
         "-c", "listen_addresses=127.0.0.1", "-c", "port=" + port,
         // The socket beside the data, not in /var/run/postgresql (which may not exist or be shared).
         "-c", "unix_socket_directories=" + dir,
-        "-c", "fsync=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB"));
+        "-c", "fsync=" + (fsync ? "on" : "off"), "-c", "max_connections=200", "-c", "shared_buffers=64MB"));
     try {
       server = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -140,12 +152,19 @@ public final class Postgres implements AutoCloseable {
   }
 
   private void createDatabase() {
+    createDatabase(DATABASE);
+  }
+
+  /** Creates another, empty database on this server, owned by {@value #USER}; returns its JDBC URL. */
+  public String createDatabase(String name) {
+    if (!name.matches("[a-z][a-z0-9_]*")) throw new IllegalArgumentException("not a plain database name: " + name);
     try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "");
         Statement statement = db.createStatement()) {
-      statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
+      statement.execute("CREATE DATABASE " + name + " OWNER " + USER);
     } catch (SQLException e) {
-      throw new IllegalStateException("CREATE DATABASE " + DATABASE + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException("CREATE DATABASE " + name + " failed: " + e.getMessage(), e);
     }
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
   }
 
   /** Stops the server (fast shutdown: open connections are ended) and deletes its directory. */
