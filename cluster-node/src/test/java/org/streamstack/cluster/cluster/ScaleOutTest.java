@@ -89,12 +89,16 @@ class ScaleOutTest {
 
     // Scaled to three replicas: the API lists three pods, two of them new.
     long scaled = System.nanoTime();
+    int askedBeforeScaling = kubernetes.requests().size();
     kubernetes.setPods(pods);
     NodeProcess second = pod("cluster-node-b", managementPorts.get(1));
     NodeProcess third = pod("cluster-node-c", managementPorts.get(2));
     second.awaitReady(Duration.ofSeconds(60));
     third.awaitReady(Duration.ofSeconds(60));
     List<NodeProcess> all = List.of(first, second, third);
+    // No seed nodes anywhere: the new members found the first by asking the API for the pods.
+    assertTrue(kubernetes.requests().size() > askedBeforeScaling, "the new members listed the pods through the API");
+    assertTrue(kubernetes.requests().stream().allMatch(request -> SELECTOR.equals(request.labelSelector())));
     for (NodeProcess member : all) {
       Map<String, String> view = member.members();
       assertEquals(3, view.size(), member.name + " sees one cluster of three: " + view);

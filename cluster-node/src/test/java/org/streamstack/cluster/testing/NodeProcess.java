@@ -77,6 +77,9 @@ public final class NodeProcess implements AutoCloseable {
     env.put("STREAMSTACK_MANAGEMENT_PORT", String.valueOf(managementPort));
     env.putAll(builder.env);
     this.process = process.start();
+    // A test JVM that ends without closing it (a crash, an abort) does not leave it running.
+    Process started = this.process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, name + "-kill"));
   }
 
   public static Builder builder(String dir) {
