@@ -103,7 +103,7 @@ public final class ClusterBenchmark {
         String journal = postgres != null ? postgres.createDatabase("bench_" + nodes + "_nodes_" + table.size()) : givenUrl;
         String settings = "streamstack.journal.user = \"" + user + "\"\nstreamstack.journal.password = \""
             + password.replace("\"", "\\\"") + "\"\n" + flags.string("--conf", "");
-        Run run = measure(nodes, journal, settings, count, warmup, concurrency, out);
+        Run run = measure(nodes, journal, settings, count, warmup, concurrency, postgres, out);
         clean &= run.errors.isEmpty();
         table.add(String.format(Locale.ROOT, "%5d   %10.0f   %8.2f   %8.2f   %s", nodes, run.perSecond,
             run.latency.p50(), run.latency.p99(), run.errors.isEmpty() ? "none" : run.errors.toString()));
@@ -121,7 +121,7 @@ public final class ClusterBenchmark {
   record Run(double perSecond, Latencies.Summary latency, Map<String, Long> errors) {}
 
   private static Run measure(int nodes, String journal, String settings, int count, int warmup, int concurrency,
-      PrintStream out) throws Exception {
+      Postgres postgres, PrintStream out) throws Exception {
     List<InProcessMember> members = new ArrayList<>();
     try {
       InProcessMember first = InProcessMember.start(journal, List.of(), settings);
@@ -139,13 +139,19 @@ public final class ClusterBenchmark {
       if (warmup > 0) spread(loads, warmup, null);
       Latencies latencies = new Latencies(count);
       CpuUse cpu = CpuUse.start();
+      long databaseCpu = postgres == null ? -1 : postgres.cpuNanos();
       SessionCreateBench.Result result = spread(loads, count, latencies);
+      if (databaseCpu >= 0) databaseCpu = postgres.cpuNanos() - databaseCpu;
       Latencies.Summary latency = latencies.summary();
       out.printf(Locale.ROOT, "%d member%s: %d created of %d in %.2f s: %.0f sessions/s%n", nodes, nodes == 1 ? "" : "s",
           result.created(), count, result.seconds(), result.perSecond());
       out.println("  latency: " + latency.line());
       out.println("  errors:  " + (result.errors().isEmpty() ? "none" : result.errors().toString()));
-      out.println("  cpu:     " + cpu.line() + " (the members, PostgreSQL's share excluded, and this client)");
+      out.println("  cpu:     " + cpu.line() + " (this JVM: the members and this client)");
+      if (databaseCpu >= 0) {
+        out.printf(Locale.ROOT, "           PostgreSQL used %.2f cores, %.0f us per create%n",
+            databaseCpu / 1e9 / result.seconds(), databaseCpu / 1e3 / Math.max(1, result.created()));
+      }
       return new Run(result.perSecond(), latency, result.errors());
     } finally {
       for (int i = members.size() - 1; i >= 0; i--) members.get(i).close();

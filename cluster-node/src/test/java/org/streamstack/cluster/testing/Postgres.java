@@ -114,6 +114,46 @@ public final class Postgres implements AutoCloseable {
     return log;
   }
 
+  /**
+   * CPU time the server has used so far, in nanoseconds (Linux /proc): the postmaster, its
+   * running backends and the backends that have ended. -1 where it cannot be read.
+   */
+  public long cpuNanos() {
+    if (server == null) return -1;
+    long postmaster = server.pid();
+    long ticks = 0;
+    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      for (Path process : (Iterable<Path>) processes::iterator) {
+        String name = process.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) continue;
+        long[] stat = stat(process.resolve("stat"));
+        if (stat == null) continue;
+        if (Long.parseLong(name) == postmaster) {
+          ticks += stat[1] + stat[2] + stat[3] + stat[4];
+        } else if (stat[0] == postmaster) {
+          ticks += stat[1] + stat[2];
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return -1;
+    }
+    // USER_HZ is 100 on Linux.
+    return ticks * 10_000_000L;
+  }
+
+  /** ppid, utime, stime, cutime, cstime of /proc/PID/stat (fields 4, 14-17); null if gone. */
+  private static long[] stat(Path file) {
+    try {
+      String text = Files.readString(file);
+      // The command name (field 2) is in parentheses and may hold spaces.
+      String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[11]), Long.parseLong(fields[12]),
+          Long.parseLong(fields[13]), Long.parseLong(fields[14])};
+    } catch (IOException | RuntimeException gone) {
+      return null;
+    }
+  }
+
   private void initialise() {
     try {
       if (asSystemUser) giveToSystemUser(dir);
