@@ -59,6 +59,8 @@ public final class NodeProcess implements AutoCloseable {
     this.log = dir.resolve(name + ".log");
     Path conf = Files.writeString(dir.resolve(name + ".conf"), TEST_SETTINGS + builder.settings);
 
+    // Three of these and the test share two cores: a small heap, the serial collector and the
+    // quick compiler only keep their start and their JIT work from starving the others.
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
