@@ -38,7 +38,9 @@ class MemberFailureTest {
    * Downing made short for the test (production: cluster-node.conf, STREAMSTACK_SBR_STABLE_AFTER):
    * a member is unreachable after {@value #HEARTBEAT_PAUSE_S} s without heartbeats, and the split
    * brain resolver (keep-majority) downs it once membership has been stable for
-   * {@value #STABLE_AFTER_S} s; the shards of a downed member move after that margin again.
+   * {@value #STABLE_AFTER_S} s; the shards of a downed member move after that margin again, at
+   * the coordinators' next attempt to write their state (every 5 s, updating-state-timeout) once
+   * it is removed. The bound allows 12 s beyond the two timeouts for that and for a loaded machine.
    */
   private static final int HEARTBEAT_PAUSE_S = 3;
   private static final int STABLE_AFTER_S = 3;
