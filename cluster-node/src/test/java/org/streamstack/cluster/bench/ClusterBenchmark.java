@@ -129,7 +129,8 @@ public final class ClusterBenchmark {
       for (int i = 1; i < nodes; i++) members.add(InProcessMember.start(journal, List.of(first.arteryHostPort()), settings));
       first.awaitMembersUp(nodes, Duration.ofSeconds(60));
       for (InProcessMember member : members) awaitShardingAnswers(member.apiUrl());
-      String token = InProcessMember.createAccount(first.adminUrl(), "bench");
+      // A database given with --jdbc-url keeps the accounts of earlier runs: each run has its own.
+      String token = InProcessMember.createAccount(first.adminUrl(), "bench-" + nodes + "-" + System.currentTimeMillis());
 
       // One load generator per member, sharing the requests in flight and the creates evenly.
       List<SessionCreateBench.Load> loads = new ArrayList<>();
