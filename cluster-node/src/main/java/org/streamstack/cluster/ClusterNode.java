@@ -15,7 +15,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.cluster.agent.AgentSettings;
@@ -25,6 +24,7 @@ import org.streamstack.cluster.gateway.Gateway;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.agents.AgentClient;
 import org.streamstack.cluster.health.BoundServices;
+import org.streamstack.cluster.journal.JournalSchema;
 import org.streamstack.protocol.nats.NatsConnector;
 import org.streamstack.protocol.nats.NatsSettings;
 
@@ -125,7 +125,7 @@ public final class ClusterNode implements AutoCloseable {
           system.address(), roles, config.getString("streamstack.journal.url"));
       int managementPort = startManagement(system, config, roles);
       // The journal's tables are created before any entity can write to them.
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      JournalSchema.ensure(system, Duration.ofSeconds(30));
       Clock clock = Clock.systemUTC();
       GatewaySettings gatewaySettings = GatewaySettings.from(config);
       // Read before anything connects: an agent without its AMS credential does not start at all.

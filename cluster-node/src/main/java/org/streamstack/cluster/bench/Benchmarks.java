@@ -12,6 +12,9 @@ public final class Benchmarks {
         relay      signalling frames relayed per second between two members, and their latency
                    (see: bench relay --help)
         memory     heap held per idle session (see: bench memory --help)
+        cluster    session creates per second and p99 on one, two and three members with a
+                   PostgreSQL journal (see: bench cluster --help; run by ./streamstack, on the
+                   test class path)
         encoder    the media node's video encoders, bare and in their pipeline (bench encoder --help)
         peer       the media node's WebRTC setup, answer to first RTP packet (bench peer --help)
         x11        an X11 instance at 720p30 and 1080p30: capture-to-packet latency, CPU per stream (bench x11 --help)

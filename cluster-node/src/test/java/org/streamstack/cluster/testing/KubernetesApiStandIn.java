@@ -42,7 +42,7 @@ public final class KubernetesApiStandIn implements AutoCloseable {
   private final HttpsServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final String labelSelector;
-  private final List<Pod> pods;
+  private volatile List<Pod> pods;
 
   private KubernetesApiStandIn(Path dir, String labelSelector, List<Pod> pods) throws Exception {
     this.labelSelector = labelSelector;
@@ -103,6 +103,11 @@ public final class KubernetesApiStandIn implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the Kubernetes API stand-in did not start: " + e, e);
     }
+  }
+
+  /** From now on lists {@code pods}: pods scheduled or gone, as the Deployment scales. */
+  public void setPods(List<Pod> pods) {
+    this.pods = List.copyOf(pods);
   }
 
   public int port() {
