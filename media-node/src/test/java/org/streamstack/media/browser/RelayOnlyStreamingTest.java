@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
 import org.streamstack.cluster.testing.Await;
@@ -32,33 +29,22 @@ import org.streamstack.protocol.turn.TurnRestCredentials;
  * that have expired, which coturn refuses. The cluster node and the media node both know the coturn
  * (the media node relays its own candidates through it too), as `./streamstack up` sets them up.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RelayOnlyStreamingTest {
+class RelayOnlyStreamingTest extends WholeStackBrowserTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Coturn coturn;
-  private WholeStack stack;
-  private HeadlessChromium browser;
 
-  @BeforeAll
-  void start() throws Exception {
+  @Override
+  protected WholeStack startStack() throws Exception {
     assumeTrue(Coturn.installed(), "coturn is not installed (apt-get install coturn)");
     coturn = Coturn.start();
-    stack = WholeStack.withMediaNodeInProcess(coturn.clusterNodeSettings(), coturn.mediaNodeSettings());
-    browser = new HeadlessChromium();
+    return WholeStack.withMediaNodeInProcess(coturn.clusterNodeSettings(), coturn.mediaNodeSettings());
   }
 
   @AfterAll
-  void stop() {
-    if (browser != null) browser.close();
-    if (stack != null) stack.close();
+  void stopCoturn() {
     if (coturn != null) coturn.close();
-  }
-
-  @AfterEach
-  void leavePage() {
-    if (browser != null) browser.blank();
   }
 
   /** A session's stun_servers (PROTOCOL.md 3) as a browser's iceServers: its password is the credential. */

@@ -7,11 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.stack.WholeStack;
@@ -23,33 +19,18 @@ import org.streamstack.media.stack.WholeStack;
  * connected all along, decodes the new size from the same session and instance, without a new
  * session or a new peer connection.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScreenResizeStreamTest {
+class ScreenResizeStreamTest extends WholeStackBrowserTest {
 
-  private WholeStack stack;
-  private HeadlessChromium browser;
-
-  @BeforeAll
-  void start() throws Exception {
-    stack = WholeStack.withMediaNodeInProcess();
-    ApiClient.Reply app = stack.ams.post("/1.0/applications", Map.of("name", "xlogo",
-        "source", Map.of("type", "x11", "command", List.of("xlogo", "-geometry", "400x300+0+0"))), stack.amsToken);
+  @Override
+  protected WholeStack startStack() throws Exception {
+    WholeStack started = WholeStack.withMediaNodeInProcess();
+    ApiClient.Reply app = started.ams.post("/1.0/applications", Map.of("name", "xlogo",
+        "source", Map.of("type", "x11", "command", List.of("xlogo", "-geometry", "400x300+0+0"))), started.amsToken);
     assertEquals(2, app.status() / 100, app.body());
     // The gateway hears of applications through the agent, a heartbeat later.
     Await.until("the gateway to list xlogo", Duration.ofSeconds(15),
-        () -> stack.gateway.get("/1.0/applications", stack.clientToken).body().contains("\"xlogo\""));
-    browser = new HeadlessChromium();
-  }
-
-  @AfterAll
-  void stop() {
-    if (browser != null) browser.close();
-    if (stack != null) stack.close();
-  }
-
-  @AfterEach
-  void leavePage() {
-    browser.blank();
+        () -> started.gateway.get("/1.0/applications", started.clientToken).body().contains("\"xlogo\""));
+    return started;
   }
 
   @Test

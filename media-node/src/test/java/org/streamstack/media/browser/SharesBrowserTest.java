@@ -8,10 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.interactions.Actions;
@@ -19,7 +16,6 @@ import org.streamstack.cluster.testing.Await;
 import org.streamstack.cluster.testing.PrometheusText;
 import org.streamstack.media.app.SyntheticApplication;
 import org.streamstack.media.metrics.MediaMetrics;
-import org.streamstack.media.stack.WholeStack;
 
 /**
  * Shares through the whole stack (issue 6): one instance, three people in one headless Chromium,
@@ -33,26 +29,10 @@ import org.streamstack.media.stack.WholeStack;
  * dropped); the instance's one encoder runs at the stream's fps, not three times that; and
  * deleting the view share stops its stream and no other.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SharesBrowserTest {
+class SharesBrowserTest extends WholeStackBrowserTest {
 
   private static final int FPS = 30;
   private static final Duration STEP = Duration.ofSeconds(20);
-
-  private WholeStack stack;
-  private HeadlessChromium browser;
-
-  @BeforeAll
-  void start() throws Exception {
-    stack = WholeStack.withMediaNodeInProcess();
-    browser = new HeadlessChromium();
-  }
-
-  @AfterAll
-  void stop() {
-    if (browser != null) browser.close();
-    if (stack != null) stack.close();
-  }
 
   @Test
   void ownerViewAndControlPeersWatchOneEncodeAndOnlyTheViewPeerCannotDrive() throws Exception {

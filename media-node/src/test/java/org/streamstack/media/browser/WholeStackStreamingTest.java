@@ -8,45 +8,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.interactions.Actions;
 import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.app.SyntheticApplication;
-import org.streamstack.media.stack.WholeStack;
 
 /**
  * A person streams through the whole stack: the gateway's page in headless Chromium creates the
  * session over HTTP with a client token, the agent has AMS start an instance on the media node,
  * and the page decodes it and drives it. Nothing is connected by hand.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WholeStackStreamingTest {
-
-  private WholeStack stack;
-  private HeadlessChromium browser;
-
-  @BeforeAll
-  void start() throws Exception {
-    stack = WholeStack.withMediaNodeInProcess();
-    browser = new HeadlessChromium();
-  }
-
-  @AfterAll
-  void stop() {
-    if (browser != null) browser.close();
-    if (stack != null) stack.close();
-  }
-
-  @AfterEach
-  void leavePage() {
-    browser.blank();
-  }
+class WholeStackStreamingTest extends WholeStackBrowserTest {
 
   private Object page(String expression) {
     return browser.demoPage(expression);
