@@ -72,19 +72,8 @@ public final class EncoderBenchmark {
         fps, their ratio, encode latency p50/p99; for VP8 also Debian's ffmpeg command line.""";
 
   public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-      System.out.println(USAGE);
-      return;
-    }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("encoder-benchmark: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
-    }
+    Options options = BenchCommandLine.parse(args, "encoder-benchmark", USAGE, Options::parse);
+    if (options == null) return;
     long start = System.nanoTime();
     FfmpegRuntime.load();
     System.out.printf(

@@ -98,19 +98,8 @@ public final class PeerSetupBenchmark {
         browser; prints p50/p95/max of each step and of answer received -> first RTP packet sent.""";
 
   public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-      System.out.println(USAGE);
-      return;
-    }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("peer-setup-benchmark: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
-    }
+    Options options = BenchCommandLine.parse(args, "peer-setup-benchmark", USAGE, Options::parse);
+    if (options == null) return;
     // ice4j and jitsi-srtp log through java.util.logging at INFO per agent: keep the table readable.
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     for (java.util.logging.Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {

@@ -119,19 +119,8 @@ public final class X11Benchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-      System.out.println(USAGE);
-      return;
-    }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("x11-benchmark: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
-    }
+    Options options = BenchCommandLine.parse(args, "x11-benchmark", USAGE, Options::parse);
+    if (options == null) return;
     FfmpegRuntime.load();
     System.out.printf(Locale.ROOT, "%d CPUs; %s on %s; %d s measured after %d s warm-up per size%n",
         Runtime.getRuntime().availableProcessors(), options.codec,
