@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.streamstack.cluster.Failures;
 import org.streamstack.protocol.nats.StartInstance;
 
 /**
@@ -195,8 +196,6 @@ final class AmsClient {
   }
 
   static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
-    return cause;
+    return Failures.cause(failure);
   }
 }

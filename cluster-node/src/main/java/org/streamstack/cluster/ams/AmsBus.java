@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.cluster.Failures;
 import org.streamstack.protocol.nats.Ack;
 import org.streamstack.protocol.nats.ClientLeft;
 import org.streamstack.protocol.nats.CreateSession;
@@ -111,7 +112,7 @@ public final class AmsBus {
     Duration left = timeout.minusNanos(System.nanoTime() - firstAt);
     return requestOnce(subject, message, replyType, left).handle((answer, failure) -> {
       if (failure == null) return CompletableFuture.completedFuture(answer);
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      Throwable cause = Failures.cause(failure);
       boolean timeLeft = System.nanoTime() - firstAt + NO_RESPONDERS_RETRY.toNanos() < timeout.toNanos();
       if (cause instanceof Unanswered unanswered && unanswered.nobodyListens && timeLeft) {
         return CompletableFuture.supplyAsync(() -> null,
@@ -146,7 +147,7 @@ public final class AmsBus {
    * the timeout passes; the time taken tells them apart.
    */
   private Unanswered unanswered(Throwable failure, long startedAt, Duration limit) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Failures.cause(failure);
     Duration waited = Duration.ofNanos(System.nanoTime() - startedAt);
     boolean timedOut = waited.compareTo(limit.multipliedBy(9).dividedBy(10)) >= 0
         || (cause.getMessage() != null && cause.getMessage().contains("not registered in time"));

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +27,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.cluster.Failures;
 import org.streamstack.cluster.ams.AmsSettings;
 import org.streamstack.cluster.ams.applications.Application;
 import org.streamstack.cluster.ams.applications.ApplicationChange;
@@ -121,11 +121,7 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
   }
 
   private static Throwable rootCause(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
+    return Failures.cause(failure);
   }
 
   private static ApiError asApiError(Throwable failure) {

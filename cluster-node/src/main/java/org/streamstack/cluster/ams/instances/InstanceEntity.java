@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -26,6 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.streamstack.cluster.Failures;
 import org.streamstack.cluster.ams.AmsBus;
 import org.streamstack.cluster.ams.AmsSettings;
 import org.streamstack.cluster.ams.applications.ApplicationVersion;
@@ -686,9 +686,7 @@ public final class InstanceEntity
   }
 
   private static Throwable causeOf(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
-    return cause;
+    return Failures.cause(failure);
   }
 
   private static ActorRef<Reply> replyToOf(Command command) {

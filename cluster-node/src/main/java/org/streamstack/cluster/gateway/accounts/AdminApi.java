@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -17,6 +16,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.stream.Materializer;
+import org.streamstack.cluster.Failures;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.http.GatewayApi;
 import org.streamstack.cluster.gateway.http.HttpReply;
@@ -80,7 +80,7 @@ public final class AdminApi implements org.apache.pekko.japi.function.Function<H
       response = CompletableFuture.failedFuture(refusal);
     }
     return response.exceptionally(failure -> {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      Throwable cause = Failures.cause(failure);
       if (cause instanceof Refusal refusal) {
         rejections.record(request, "admin", refusal.status, refusal.getMessage());
         return HttpReply.error(refusal.status, refusal.getMessage());

@@ -6,7 +6,6 @@ import io.nats.client.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +15,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.japi.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.cluster.Failures;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.accounts.AccountRegistry;
 import org.streamstack.cluster.gateway.http.GatewayApi;
@@ -172,7 +172,7 @@ public final class AgentListener {
   }
 
   private CreatedSession refused(CreateSession create, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Failures.cause(failure);
     if (cause instanceof Refusal refusal) {
       log.info("No session for instance {} of region {}: {}", create.instanceId(), create.region(), refusal.getMessage());
       return CreatedSession.failed(refusal.status, refusal.getMessage());

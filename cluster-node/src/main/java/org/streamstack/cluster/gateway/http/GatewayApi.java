@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +28,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.streamstack.cluster.Failures;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.accounts.TokenVerifier;
 import org.streamstack.cluster.gateway.launch.InstanceLaunch;
@@ -154,11 +154,7 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   }
 
   private static ApiError asApiError(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = Failures.cause(failure);
     if (cause instanceof ApiError apiError) return apiError;
     if (cause instanceof LaunchRefused refused) return new ApiError(refused.status(), refused.getMessage());
     if (cause instanceof EntityStreamSizeException) return new ApiError(413, "request body is too large");

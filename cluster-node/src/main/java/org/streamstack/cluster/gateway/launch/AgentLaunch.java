@@ -3,7 +3,6 @@ package org.streamstack.cluster.gateway.launch;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -12,6 +11,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.cluster.Failures;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.agents.AgentClient;
 import org.streamstack.cluster.gateway.regions.RegionPick;
@@ -109,7 +109,7 @@ public final class AgentLaunch implements InstanceLaunch {
    * the session: the agent is told to stop whatever it started for the session.
    */
   private String noAnswer(SessionRecord session, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Failures.cause(failure);
     String reason = cause instanceof AgentClient.AgentSilentException ? cause.getMessage()
         : "region " + session.region() + " did not answer: " + cause;
     agents.stopInstance(session.region(), new StopInstance(session.id(), null, "the gateway gave up: " + reason));

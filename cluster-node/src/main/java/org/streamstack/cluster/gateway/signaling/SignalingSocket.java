@@ -24,6 +24,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.cluster.Failures;
 import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.http.TokenBucket;
 import org.streamstack.cluster.gateway.signaling.SignalingChannel.Closing;
@@ -155,7 +156,7 @@ public final class SignalingSocket {
         .runFold(new StringBuilder(), StringBuilder::append, materializer)
         .<Incoming>thenApply(builder -> new Text(builder.toString()))
         .exceptionally(failure -> {
-          Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+          Throwable cause = Failures.cause(failure);
           return new Unreadable(cause instanceof StreamLimitReachedException
               ? "frame is larger than " + limit + " bytes"
               : "frame could not be read: " + cause.getMessage());
