@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
 import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.CheckList;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
@@ -42,6 +44,11 @@ import org.ice4j.util.BufferPool;
  * building one resolves the name, blocking, and ice4j never pairs the result; the browser's own checks then
  * give us its peer-reflexive address. Liveness after connection is RFC 7675 consent freshness, not pair
  * state (ice4j may log a pair "failing" after completion without effect).
+ *
+ * <p>The selected pair is put back on ice4j's check list when ice4j has dropped it (see
+ * {@link #keepSelectedPairOnCheckList}): once terminated, ice4j answers a remote consent check (RFC 7675)
+ * only for a pair on that list, with 403 otherwise, and the remote side then loses consent while we still
+ * have ours.
  *
  * <p>Threading: {@link Listener#onDatagram} runs on ice4j's socket thread for the node's port, shared by
  * all peers (or, for dedicated and relayed candidates, on this transport's reader thread): hand the
@@ -96,6 +103,7 @@ public final class IceTransport implements AutoCloseable {
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final LongAdder datagramsIn = new LongAdder();
     private final LongAdder datagramsOut = new LongAdder();
+    private final LongAdder selectedPairsRestored = new LongAdder();
     private final ScheduledFuture<?> watchdog;
 
     private volatile State state = State.NEW;
@@ -330,11 +338,53 @@ public final class IceTransport implements AutoCloseable {
         }
         if (s == IceProcessingState.COMPLETED) {
             lastConsentNanos = System.nanoTime();
+            keepSelectedPairOnCheckList();
             setState(State.CONNECTED, "nominated " + component.getSelectedPair());
         } else if (s == IceProcessingState.FAILED) {
             setState(State.FAILED, "ICE checks failed");
         }
         // TERMINATED follows COMPLETED after ice4j's termination delay and changes nothing for us.
+    }
+
+    /**
+     * ice4j's check list, on selecting the nominated pair, drops every pair of the component still Waiting or
+     * Frozen, and does not spare the selected pair itself. The selected pair can be Waiting just then: a check
+     * of the peer's that ice4j's server thread took while our nomination check on that pair was In-Progress
+     * makes it cancel that check and queue a triggered one (RFC 8445 7.3.1.4), setting the pair Waiting, and
+     * this can land after the client thread marked the pair Succeeded on the nomination's response but
+     * before it selects it (in {@code bench viewers} on a loaded 2-core machine: one receiver of 16 in a
+     * run). Once ice4j has terminated (3 s after completion) it answers a check on a pair off the list with
+     * 403 ("unknown candidate pair ... when client is stopped"), so a peer whose first consent check came
+     * later (ice4j's come every 15 s) had every one refused: its consent expired 30 s in (RFC 7675 5.1) and
+     * it closed the connection, while ours, answered by the peer, stayed fresh. The pair did succeed (it was
+     * nominated on a success response), so it goes back on the list as Succeeded, where ice4j answers the
+     * peer's checks on it as on any selected pair. Runs on COMPLETED, which ice4j reaches after selecting.
+     */
+    private void keepSelectedPairOnCheckList() {
+        CandidatePair selected = component.getSelectedPair();
+        if (selected == null) {
+            return;
+        }
+        CheckList checkList = stream.getCheckList();
+        synchronized (checkList) {
+            if (stream.findCandidatePair(selected.getLocalCandidate().getTransportAddress(),
+                    selected.getRemoteCandidate().getTransportAddress()) != null) {
+                return;
+            }
+            checkList.add(selected);
+        }
+        selected.setStateSucceeded();
+        selectedPairsRestored.increment();
+    }
+
+    /** How many times the selected pair had to be put back on ice4j's check list (0 or 1). */
+    public long selectedPairsRestored() {
+        return selectedPairsRestored.sum();
+    }
+
+    /** ice4j's stream, for tests that force an interleaving of ice4j's threads. */
+    IceMediaStream iceStream() {
+        return stream;
     }
 
     private void onPairChange(PropertyChangeEvent event) {

@@ -1,5 +1,6 @@
 package org.streamstack.media.ice;
 
+import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.sdp.IceCandidate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +95,7 @@ class IceTransportTest {
             a.connected.get(10, TimeUnit.SECONDS);
             b.connected.get(10, TimeUnit.SECONDS);
             assertEquals(IceTransport.State.CONNECTED, controlling.state());
+            assertEquals(0, controlling.selectedPairsRestored(), "ice4j kept its selected pair on its own");
 
             byte[] dtlsLike = "\u0016hello over ICE".getBytes(StandardCharsets.ISO_8859_1);
             assertTrue(controlling.send(dtlsLike, 0, dtlsLike.length));
@@ -155,6 +160,41 @@ class IceTransportTest {
             String reason = a.failed.get(10, TimeUnit.SECONDS);
             assertTrue(reason.contains("consent"), reason);
             assertEquals(IceTransport.State.FAILED, node.state());
+        }
+    }
+
+    /**
+     * ice4j races its own threads when a check of the browser's comes in while our nomination check on the
+     * same pair is in flight: the pair can be set Waiting (a triggered check queued, RFC 8445 7.3.1.4)
+     * between its success and its selection, and ice4j's selection then drops it from the check list. Once
+     * ice4j has terminated (3 s after completion) it answers checks on pairs off the list with 403, so a
+     * browser whose first consent check (RFC 7675) comes after that lost consent. Forced here: the pair is
+     * set Waiting when ice4j announces the nomination, just before it selects, and the browser (a socket
+     * speaking STUN by hand, answering our checks) sends its first consent check once ice4j has terminated.
+     */
+    @Test
+    void aBrowsersLateConsentCheckIsAnsweredWhenTheNominatedPairWasSetWaitingByACheckOfItsOwn() throws Exception {
+        Events a = new Events();
+        try (IceTransport node = new IceTransport(portA, IceTransport.Role.CONTROLLING, IceSettings.defaults(), a);
+             RawStunPeer browser = new RawStunPeer(new InetSocketAddress(LOOPBACK, portA.port()),
+                     node.localUfrag(), node.localPassword())) {
+            node.iceStream().addPairChangeListener(event -> {
+                if (IceMediaStream.PROPERTY_PAIR_NOMINATED.equals(event.getPropertyName())) {
+                    ((CandidatePair) event.getSource()).setStateWaiting(); // what a check of the browser's does
+                }
+            });
+            node.start(browser.ufrag, browser.password);
+            assertTrue(browser.check(5000).success(), "the browser's first check");
+            a.connected.get(10, TimeUnit.SECONDS);
+
+            // ice4j terminates 3 s after completion; from then on it answers checks only on pairs it knows.
+            Await.until("ice4j terminated", Duration.ofSeconds(10),
+                    () -> node.iceStream().getParentAgent().getState() == IceProcessingState.TERMINATED);
+            RawStunPeer.Answer consent = browser.check(5000);
+            assertTrue(consent.success(), () -> "consent check answered " + Integer.toHexString(consent.type())
+                    + " with error " + consent.errorCode());
+            assertEquals(1, node.selectedPairsRestored());
+            assertEquals(IceTransport.State.CONNECTED, node.state());
         }
     }
 
