@@ -96,19 +96,29 @@ public final class MediaNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the media UDP port " + settings.udpPort().port(), e);
     }
-    PeerResources resources = new PeerResources(udpPort, settings.ice(), settings.turn(), DtlsCertificate.generate(),
-        DtlsSettings.defaults(), settings.packetHistorySize(), settings.simulatedOutgoingLoss());
-    // Leaving the bus happens in the phase before the service unbinds: give it its own time.
-    Duration leaveTime = settings.node().drainTimeout().plusSeconds(3);
-    Config systemConfig = ConfigFactory.parseString("pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
-        + leaveTime.toMillis() + "ms").withFallback(config);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "media-node", systemConfig);
-    Config app = config.getConfig("streamstack.media.app");
-    Screen defaultScreen = new Screen(app.getInt("width"), app.getInt("height"), app.getInt("fps"), null);
-    String nodeId = settings.node().nodeId(udpPort.port());
-    MediaNode node = new MediaNode(system, settings, udpPort, resources, encoders, defaultScreen, nodeId);
+    ActorSystem<Void> system = null;
+    MediaNode node;
+    try {
+      PeerResources resources = new PeerResources(udpPort, settings.ice(), settings.turn(), DtlsCertificate.generate(),
+          DtlsSettings.defaults(), settings.packetHistorySize(), settings.simulatedOutgoingLoss());
+      // Leaving the bus happens in the phase before the service unbinds: give it its own time.
+      Duration leaveTime = settings.node().drainTimeout().plusSeconds(3);
+      Config systemConfig = ConfigFactory.parseString("pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
+          + leaveTime.toMillis() + "ms").withFallback(config);
+      system = ActorSystem.create(Behaviors.empty(), "media-node", systemConfig);
+      Config app = config.getConfig("streamstack.media.app");
+      Screen defaultScreen = new Screen(app.getInt("width"), app.getInt("height"), app.getInt("fps"), null);
+      String nodeId = settings.node().nodeId(udpPort.port());
+      node = new MediaNode(system, settings, udpPort, resources, encoders, defaultScreen, nodeId);
+    } catch (RuntimeException e) {
+      // A node that does not start (bad bus settings, say) leaves nothing behind: a caller that
+      // fixes its settings and starts again gets the same port.
+      if (system != null) system.terminate();
+      udpPort.close();
+      throw e;
+    }
     node.metricsEndpoint = startMetrics(config.getInt(NodeSettings.PATH + ".metrics-port"), system);
-    log.info("Media node {} ready in {} ms: UDP port {} on {}, GPU: {}", nodeId, (System.nanoTime() - started) / 1_000_000,
+    log.info("Media node {} ready in {} ms: UDP port {} on {}, GPU: {}", node.nodeId, (System.nanoTime() - started) / 1_000_000,
         udpPort.port(), udpPort.localAddresses(), encoders.gpus().available() ? encoders.gpus().devices() : "none");
     return node;
   }

@@ -60,6 +60,11 @@ class MediaNodeLifecycleTest {
     nats.close();
   }
 
+  /** ice4j's settings are JVM-wide: every node of this JVM's tests uses the same. */
+  private static long consentMillis() {
+    return TestPorts.loopback().consentCheckInterval().toMillis();
+  }
+
   private MediaNode startNode(String nodeId, String heartbeatInterval) {
     return MediaNode.start(ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = 0
@@ -72,8 +77,38 @@ class MediaNodeLifecycleTest {
           id = %s
           heartbeat-interval = %s
         }
-        """.formatted(TestPorts.loopback().consentCheckInterval().toMillis(), nats.url(), nats.token(), REGION, nodeId,
+        """.formatted(consentMillis(), nats.url(), nats.token(), REGION, nodeId,
         heartbeatInterval)));
+  }
+
+  @Test
+  @Timeout(60)
+  void aNodeThatCannotStartSaysWhyAndLeavesItsPortFree() throws Exception {
+    int port;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    com.typesafe.config.Config contradictory = ConfigFactory.parseString("""
+        streamstack.media.ice.udp-port = %d
+        streamstack.media.ice.bind-addresses = ["127.0.0.1"]
+        streamstack.media.ice.consent-check-interval = %dms
+        streamstack.media.node {
+          nats-url = "%s"
+          nats-token = "a-token"
+          nats-user = "someone"
+          nats-password = "secret"
+          region = %s
+          id = node-contradictory
+        }
+        """.formatted(port, consentMillis(), nats.url(), REGION));
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> MediaNode.start(contradictory));
+    assertTrue(refused.getMessage().contains("a token or a user and password"), refused.getMessage());
+    // The refused node's UDP port is free again: a socket that does not share ports can take it.
+    try (java.net.DatagramSocket again = new java.net.DatagramSocket(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port))) {
+      assertTrue(again.isBound());
+    }
   }
 
   @Test
