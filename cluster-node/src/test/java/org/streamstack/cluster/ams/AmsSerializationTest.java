@@ -95,7 +95,7 @@ class AmsSerializationTest {
         "ws://gw/instance?token=x", screen, "eu", now).scheduledOn("node-1", now);
     Operation stop = Operation.started(2, Operation.Kind.STOP, now);
     HashMap<String, InstanceIndex.Entry> index = new HashMap<>();
-    index.put("0123456789abcdefghij", new InstanceIndex.Entry("game", now));
+    index.put("0123456789abcdefghij", new InstanceIndex.Entry("game", now, "session-1"));
     roundTrip(
         new InstanceEntity.Create(new InstanceEntity.NewInstance("game", version(), true, null, null, screen), replyTo),
         new InstanceEntity.Get(replyTo),
@@ -121,11 +121,11 @@ class AmsSerializationTest {
         new InstanceEntity.StartRequested(Operation.started(3, Operation.Kind.START, now), now),
         new InstanceEntity.Live(record.withStatus(InstanceState.ERROR, "why", now)),
         new InstanceEntity.NotCreated(),
-        new InstanceIndex.Register("0123456789abcdefghij", "game", now, done),
+        new InstanceIndex.Register("0123456789abcdefghij", "game", now, "session-1", done),
         new InstanceIndex.Forget("0123456789abcdefghij"),
         new InstanceIndex.ListInstances(entries),
         new InstanceIndex.Entries(index),
-        new InstanceIndex.Registered("0123456789abcdefghij", "game", now),
+        new InstanceIndex.Registered("0123456789abcdefghij", "game", now, null),
         new InstanceIndex.Forgotten("0123456789abcdefghij"),
         new InstanceIndex.State(index));
   }

@@ -299,7 +299,11 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
         .thenCompose(entries -> {
           List<String> ids = new ArrayList<>();
           entries.instances().forEach((id, entry) -> {
-            if (appFilter == null || entry.app().equals(appFilter)) ids.add(id);
+            // The index knows each instance's session: only instances that may stream it are asked.
+            if ((appFilter == null || entry.app().equals(appFilter))
+                && (sessionFilter == null || entry.mayStream(sessionFilter))) {
+              ids.add(id);
+            }
           });
           ids.sort(Comparator.<String, java.time.Instant>comparing(id -> entries.instances().get(id).createdAt())
               .thenComparing(Comparator.naturalOrder()));
@@ -355,7 +359,8 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
             session == null ? null : session.id(), session == null ? null : session.url(), screen);
         String id = InstanceIds.next();
         return InstanceIndex.ref(system)
-            .<org.apache.pekko.Done>ask(replyTo -> new InstanceIndex.Register(id, application.name(), clock.instant(), replyTo),
+            .<org.apache.pekko.Done>ask(replyTo -> new InstanceIndex.Register(id, application.name(), clock.instant(),
+                    spec.sessionId(), replyTo),
                 settings.askTimeout())
             .thenCompose(registered -> instanceRef(id).<InstanceEntity.Reply>ask(
                 replyTo -> new InstanceEntity.Create(spec, replyTo), settings.createTimeout()));

@@ -32,19 +32,33 @@ public final class InstanceIndex
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Register(String instanceId, String app, Instant createdAt, ActorRef<Done> replyTo) implements Command {}
+  /** @param sessionId the gateway session the instance streams, or null */
+  public record Register(String instanceId, String app, Instant createdAt, String sessionId, ActorRef<Done> replyTo)
+      implements Command {}
 
   public record Forget(String instanceId) implements Command {}
 
   public record ListInstances(ActorRef<Entries> replyTo) implements Command {}
 
-  public record Entry(String app, Instant createdAt) implements CborSerializable {}
+  /**
+   * What a listing filters on without asking the instance. {@code sessionId} is null for an
+   * instance without a session, and for one registered before the index kept session ids (its
+   * entity must be asked).
+   */
+  public record Entry(String app, Instant createdAt, String sessionId) implements CborSerializable {
+
+    /** False only when this instance surely streams another session than {@code session}. */
+    public boolean mayStream(String session) {
+      return sessionId == null || sessionId.equals(session);
+    }
+  }
 
   public record Entries(Map<String, Entry> instances) implements CborSerializable {}
 
   public sealed interface Event extends CborSerializable {}
 
-  public record Registered(String instanceId, String app, Instant createdAt) implements Event {}
+  /** {@code sessionId} came last, and is null in events written before it. */
+  public record Registered(String instanceId, String app, Instant createdAt, String sessionId) implements Event {}
 
   public record Forgotten(String instanceId) implements Event {}
 
@@ -81,7 +95,7 @@ public final class InstanceIndex
   private Effect<Event, State> onRegister(State state, Register command) {
     if (state.instances().containsKey(command.instanceId())) return Effect().reply(command.replyTo(), Done.getInstance());
     return Effect()
-        .persist(new Registered(command.instanceId(), command.app(), command.createdAt()))
+        .persist(new Registered(command.instanceId(), command.app(), command.createdAt(), command.sessionId()))
         .thenReply(command.replyTo(), s -> Done.getInstance());
   }
 
@@ -99,7 +113,7 @@ public final class InstanceIndex
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(Registered.class, (state, event) -> {
-          state.instances().put(event.instanceId(), new Entry(event.app(), event.createdAt()));
+          state.instances().put(event.instanceId(), new Entry(event.app(), event.createdAt(), event.sessionId()));
           return state;
         })
         .onEvent(Forgotten.class, (state, event) -> {
