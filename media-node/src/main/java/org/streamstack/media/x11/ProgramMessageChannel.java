@@ -288,17 +288,28 @@ public final class ProgramMessageChannel implements AutoCloseable {
     closeQuietly(from);
   }
 
-  /** Waits for a connection, then writes the queued lines to it, oldest first. */
+  /**
+   * Waits for a connection, then writes the queued lines to it, oldest first; each line goes to the
+   * connection current when it is taken from the queue (a replaced one gets no more).
+   */
   private void writeLines() {
     try {
       while (!closed) {
-        SocketChannel to;
         synchronized (connectionLock) {
           while (connection == null && !closed) connectionLock.wait();
+        }
+        String line = toProgram.takeFirst();
+        SocketChannel to;
+        synchronized (connectionLock) {
           to = connection;
         }
-        if (to == null) return;
-        String line = toProgram.takeFirst();
+        if (to == null) {
+          // Gone while the line was awaited: it waits again, at the front, for the next program.
+          synchronized (toProgram) {
+            if (!closed && !toProgram.offerFirst(line)) drop(QUEUE_FULL);
+          }
+          continue;
+        }
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_LINE_BYTES + 1) {
           drop(TOO_LONG);
@@ -308,7 +319,7 @@ public final class ProgramMessageChannel implements AutoCloseable {
           ByteBuffer out = ByteBuffer.wrap(bytes);
           while (out.hasRemaining()) to.write(out);
         } catch (IOException e) {
-          drop(NOT_DELIVERED);
+          if (!closed) drop(NOT_DELIVERED);
           disconnected(to);
         }
       }
