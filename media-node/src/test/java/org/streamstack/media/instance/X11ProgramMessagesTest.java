@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,8 +111,8 @@ class X11ProgramMessagesTest {
         Await.until(client + " to receive frames", STEP, () -> client.browser.frameCount() >= 5);
         client.browser.openControlChannel();
       }
-      // The program (a JVM starting) has connected once it has made its record.
-      Await.until("the program to start", STEP, () -> Files.exists(record));
+      // A JVM starting takes a while; what is sent before it connects would wait for it anyway.
+      Await.until("the program to connect", STEP, () -> Files.exists(Path.of(record + ".socket")));
 
       owner.browser.sendControl("{\"type\":\"test::hello\",\"data\":{\"from\":\"owner\"}}");
       owner.browser.sendControl("{\"type\":\"input::gamepad-button\",\"data\":{\"id\":0,\"index\":3,\"pressed\":true}}");
@@ -156,6 +157,13 @@ class X11ProgramMessagesTest {
       assertEquals(5, owner.browser.controlReceived().size(), owner.browser.controlReceived().toString());
       assertEquals(List.of(), viewer.browser.controlReceived());
       assertFalse(events.stream().anyMatch(e -> e instanceof InstanceRuntime.Failed), events.toString());
+
+      // The socket lives in a directory only the node's user enters, which goes with the instance.
+      Path socket = Path.of(Files.readString(Path.of(record + ".socket")));
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+      instance.tell(new InstanceRuntime.Stop("the test is done"));
+      instance = null;
+      Await.until("the socket's directory to go", STEP, () -> !Files.exists(socket.getParent()));
     } finally {
       if (instance != null) instance.tell(new InstanceRuntime.Stop("the test is done"));
       for (InstanceSharesTest.Client client : clients) client.close();

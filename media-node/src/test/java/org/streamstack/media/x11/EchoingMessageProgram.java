@@ -17,7 +17,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A program for X11 instances in tests, run as its own process with the test classpath: it
- * connects to the socket named by {@code STREAMSTACK_MESSAGES_SOCKET}, appends each line it gets to
+ * connects to the socket named by {@code STREAMSTACK_MESSAGES_SOCKET} (and writes its path to the
+ * file named by its first argument plus {@code .socket}), appends each line it gets to
  * the file named by its first argument, and answers each with {@code {"type":"echo::<type>",
  * "data":<data>}}. A message of type {@code test::misbehave} makes it first send what the node must
  * drop: a line that is not JSON, one over 64 KiB, one of an input type and one not UTF-8.
@@ -31,6 +32,7 @@ public final class EchoingMessageProgram {
     Path socket = Path.of(System.getenv(ProgramMessageChannel.ENVIRONMENT_VARIABLE));
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(socket));
+      Files.writeString(Path.of(args[0] + ".socket"), socket.toString(), StandardCharsets.UTF_8);
       BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
           StandardCharsets.UTF_8));
       OutputStream out = Channels.newOutputStream(channel);
