@@ -59,7 +59,8 @@ import org.streamstack.protocol.signaling.SignalingMessage;
  * gateway:peer-left}), each with a {@link Peer} of its own fed by the same encoders: a codec is
  * encoded once however many peers watch it. A {@code view} peer only watches: its input,
  * out-of-band and named-channel messages never reach the application (they are dropped and
- * counted); a {@code control} peer drives the application as the owner does. At most {@link
+ * counted), nor does what an X11 program says on its message socket reach it; a {@code control}
+ * peer drives the application as the owner does and hears the program. At most {@link
  * Setup#maxSharePeers} share peers at a time; one more gets an error.
  *
  * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
