@@ -38,6 +38,8 @@ const page = {
   frames: 0,
   frameLoop: null,
   latencies: [],
+  /** The application's last messages on `control` (tests read them), oldest first. */
+  controlReceived: [],
   probeSeen: false,
   stats: emptyStats(),
   previousInbound: null,
@@ -297,7 +299,7 @@ function startStream(url, stunServers, keepSocket) {
     onState: onStreamState,
     onFailure: onStreamFailure,
     onTrack,
-    onControl: (message) => console.info('from the application:', message),
+    onControl: onControl,
   });
   page.client.start();
   page.timers.push(setInterval(sampleStats, STATS_INTERVAL_MS));
@@ -507,6 +509,14 @@ function renderStats() {
   // A capture time far off this clock means the media node's clock differs from this machine's.
   set('stat-latency', s.latencyMs === null ? 'no probe in the picture'
       : s.latencyMs < -20 || s.latencyMs > 10000 ? 'clocks differ' : s.latencyMs + ' ms');
+}
+
+const CONTROL_KEPT = 100;
+
+function onControl(message) {
+  console.info('from the application:', message);
+  page.controlReceived.push(message);
+  if (page.controlReceived.length > CONTROL_KEPT) page.controlReceived.shift();
 }
 
 // --- input ------------------------------------------------------------------------------------
@@ -747,6 +757,9 @@ window.streamstack = {
   sendKey,
   sendMouseMove,
   pixelAt,
+  /** Sends the application a message on `control` (an out-of-band one for a type PROTOCOL.md 6 does not define). */
+  sendControl: send,
+  get controlReceived() { return [...page.controlReceived]; },
 };
 
 ui.token.value = initialToken();

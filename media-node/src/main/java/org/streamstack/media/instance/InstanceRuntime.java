@@ -37,6 +37,8 @@ import org.streamstack.media.signaling.SignalingLink;
 import org.streamstack.media.video.BitrateLimits;
 import org.streamstack.media.video.VideoCodec;
 import org.streamstack.media.video.VideoFrame;
+import org.streamstack.media.sound.PulseAudioServer;
+import org.streamstack.media.x11.ProgramMessageChannel;
 import org.streamstack.media.x11.X11Application;
 import org.streamstack.protocol.control.ControlMessage;
 import org.streamstack.protocol.control.ControlMessages;
@@ -57,7 +59,8 @@ import org.streamstack.protocol.signaling.SignalingMessage;
  * gateway:peer-left}), each with a {@link Peer} of its own fed by the same encoders: a codec is
  * encoded once however many peers watch it. A {@code view} peer only watches: its input,
  * out-of-band and named-channel messages never reach the application (they are dropped and
- * counted); a {@code control} peer drives the application as the owner does. At most {@link
+ * counted), nor does what an X11 program says on its message socket reach it; a {@code control}
+ * peer drives the application as the owner does and hears the program. At most {@link
  * Setup#maxSharePeers} share peers at a time; one more gets an error.
  *
  * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
@@ -87,6 +90,11 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   private record SignalingRefused(int status) implements Command {}
 
   private record ProgramExited(int status) implements Command {}
+
+  private record FromProgram(ControlMessage.OutOfBand message) implements Command {}
+
+  /** Why a program's message reached no client: nobody who may receive it was connected. */
+  static final String NO_CLIENT = "no-client";
 
   /** What the instance tells its owner. */
   public sealed interface Event {
@@ -198,7 +206,19 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       }
       FrameSource application = null;
       try {
-        application = startApplication(setup.spec(), setup.xvfb());
+        ActorRef<Command> self = context.getSelf();
+        MediaMetrics metrics = MediaMetrics.get(context.getSystem());
+        application = startApplication(setup.spec(), setup.xvfb(), new ProgramMessageChannel.Listener() {
+          @Override
+          public void fromProgram(ControlMessage.OutOfBand message) {
+            self.tell(new FromProgram(message));
+          }
+
+          @Override
+          public void dropped(String reason) {
+            metrics.programMessageDropped(reason);
+          }
+        });
         return new InstanceRuntime(context, setup, owner, application);
       } catch (RuntimeException e) {
         // Nothing may outlive an instance that did not start: not its program, not its display.
@@ -265,11 +285,12 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     owner.tell(new Started(id));
   }
 
-  private static FrameSource startApplication(InstanceSpec spec, String xvfb) {
+  private static FrameSource startApplication(InstanceSpec spec, String xvfb,
+      ProgramMessageChannel.Listener fromProgram) {
     if (!spec.x11()) return new SyntheticApplication(spec.width(), spec.height());
     try {
-      return X11Application.start(spec.instanceId(), spec.program(), xvfb, spec.width(), spec.height(),
-          spec.streaming());
+      return X11Application.start(spec.instanceId(), spec.program(), xvfb, PulseAudioServer.DEFAULT_BINARY,
+          spec.width(), spec.height(), spec.streaming(), fromProgram);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
@@ -368,6 +389,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
         .onMessage(Stop.class, this::onStop)
         .onMessage(SignalingRefused.class, this::onSignalingRefused)
         .onMessage(ProgramExited.class, this::onProgramExited)
+        .onMessage(FromProgram.class, this::onFromProgram)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -555,8 +577,9 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
    * synthetic one moves its cursor and changes its colours; an X11 program gets it through XTEST).
    * The synthetic application echoes out-of-band messages and named-channel data back unchanged
    * to the client that sent them, so that a client can measure the round trip through it; an X11
-   * program has no channel for them and they are dropped, logged once. A view share's peer only
-   * watches: nothing it sends reaches the application.
+   * program gets out-of-band messages and gamepad events on its message socket (its {@link
+   * ProgramMessageChannel}), while named-channel data has no way to it and is dropped, logged once.
+   * A view share's peer only watches: nothing it sends reaches the application.
    */
   private Behavior<Command> onPeerEvent(FromPeer event) {
     Peer.Event peerEvent = event.event();
@@ -589,9 +612,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       boolean outOfBand = control.message() instanceof ControlMessage.OutOfBand;
       if (viewOnly) {
         dropFromViewPeer(share, outOfBand ? "out-of-band" : "input");
-      } else if (control.message() instanceof ControlMessage.OutOfBand oob && spec.x11()) {
-        logDroppedMessages(oob.type());
-      } else if (control.message() instanceof ControlMessage.OutOfBand oob) {
+      } else if (control.message() instanceof ControlMessage.OutOfBand oob && !spec.x11()) {
         String data = oob.data() == null ? "null" : oob.data();
         sender.tell(new Peer.SendControl(ControlMessages.toClient(oob.type(), data)));
       } else {
@@ -601,7 +622,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       if (viewOnly) {
         dropFromViewPeer(share, "channel");
       } else if (spec.x11()) {
-        logDroppedMessages("channel " + message.label());
+        logDroppedMessages(message.label());
       } else {
         sender.tell(new Peer.SendOnChannel(message.label(), message.data(), message.text()));
       }
@@ -628,8 +649,32 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   private void logDroppedMessages(String what) {
     if (droppedMessagesLogged) return;
     droppedMessagesLogged = true;
-    getContext().getLog().info("Instance {}: the X11 program has no channel for out-of-band messages ({}): "
-        + "they are dropped", id, what);
+    getContext().getLog().info("Instance {}: the X11 program has no way to get named-channel data (channel {}): "
+        + "it is dropped", id, what);
+  }
+
+  /**
+   * A message of the X11 program for its clients (PROTOCOL.md 6: from the application, in the
+   * control channel's shape): to the owner's client and to every control share peer, those who
+   * talk to the program. View share peers only watch and get none: what the program says may answer
+   * what they could not send, and nothing else of the conversation reaches them either. With none
+   * of those connected, it is dropped and counted.
+   */
+  private Behavior<Command> onFromProgram(FromProgram fromProgram) {
+    String text = ControlMessages.write(fromProgram.message());
+    int receivers = 0;
+    if (peer != null) {
+      peer.tell(new Peer.SendControl(text));
+      receivers++;
+    }
+    for (SharePeer share : sharePeers.values()) {
+      if (share.peer != null && share.role == SignalingMessage.ShareRole.CONTROL) {
+        share.peer.tell(new Peer.SendControl(text));
+        receivers++;
+      }
+    }
+    if (receivers == 0) metrics.programMessageDropped(NO_CLIENT);
+    return this;
   }
 
   private Behavior<Command> onProgramExited(ProgramExited exited) {

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.streamstack.media.app.LatencyProbe;
 import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.video.VideoCodec;
+import org.streamstack.media.x11.ProgramMessageChannel;
 import org.streamstack.media.x11.X11Program;
 import org.streamstack.protocol.gateway.Screen;
 import org.streamstack.protocol.nats.LaunchInstance;
@@ -149,7 +150,8 @@ public record InstanceSpec(String instanceId, String sessionId, String socketUrl
         if (name == null || !ENVIRONMENT_NAME.matcher(name).matches()) {
           throw new InvalidLaunchException("application.environment: '" + name + "' is not a variable name");
         }
-        if (name.equals("DISPLAY") || name.equals("XAUTHORITY")) {
+        if (name.equals("DISPLAY") || name.equals("XAUTHORITY")
+            || name.equals(ProgramMessageChannel.ENVIRONMENT_VARIABLE)) {
           throw new InvalidLaunchException("application.environment must not set " + name
               + ": the instance gets a display of its own");
         }

@@ -52,6 +52,7 @@ public final class MediaMetrics implements Extension {
   private final Counter viewPeerMessagesDropped;
   private final Counter sharePeersRefused;
   private final Counter shareFramesDropped;
+  private final Counter programMessagesDropped;
   /** Frames and bytes sent at each of the last ticks, oldest first, and when. */
   private final double[] framesAt = new double[WINDOW_SECONDS + 1];
   private final double[] bytesAt = new double[WINDOW_SECONDS + 1];
@@ -89,6 +90,10 @@ public final class MediaMetrics implements Extension {
     shareFramesDropped = Counter.build().name("streamstack_share_frames_dropped_total")
         .help("Signalling frames for a share peer the instance does not have (never joined, refused or left)")
         .register(registry);
+    programMessagesDropped = Counter.build().name("streamstack_program_messages_dropped_total")
+        .help("Lines on X11 programs' message sockets dropped: from the program malformed, too-long or"
+            + " not-out-of-band, or with no-client to receive them; for it queue-full or not-delivered")
+        .labelNames("reason").register(registry);
   }
 
   public void streamStarted() {
@@ -127,6 +132,11 @@ public final class MediaMetrics implements Extension {
 
   public void shareFrameDropped() {
     shareFramesDropped.inc();
+  }
+
+  /** {@code reason}: one of ProgramMessageChannel's, or no-client. */
+  public void programMessageDropped(String reason) {
+    programMessagesDropped.labels(reason).inc();
   }
 
   /** Once a second: moves the window on and sets fps and bitrate from it. */

@@ -23,9 +23,12 @@ import org.streamstack.protocol.control.ControlMessage;
  * input injected by {@link X11Input}. Its sound goes to a {@link PulseAudioServer} of its own (the
  * program gets {@code PULSE_SERVER}), recorded by a {@link SoundCapture} when captured; a node
  * without PulseAudio (or parec) runs the program without sound, said once in the log. What the
- * program writes on stdout and stderr goes to the node's log, a line at a time. {@link #exited}
+ * program writes on stdout and stderr goes to the node's log, a line at a time. The program's
+ * {@link ProgramMessageChannel} (its socket's path in {@value ProgramMessageChannel#ENVIRONMENT_VARIABLE})
+ * carries the client's out-of-band messages and gamepad events to it (no virtual gamepad here) and
+ * its own messages to the clients. {@link #exited}
  * completes with its exit status when it ends (the instance ends with it); {@link #close} stops the
- * program, then its recorders, its sound server and its display.
+ * program, then its message channel, its recorders, its sound server and its display.
  */
 public final class X11Application implements FrameSource {
 
@@ -38,14 +41,16 @@ public final class X11Application implements FrameSource {
   private X11Capture capture;
   private final Object captureLock = new Object();
   private final X11Input input;
+  private final ProgramMessageChannel messages;
   private final PulseAudioServer soundServer;
   private final SoundCapture soundCapture;
   private final CompletableFuture<Integer> exited;
   private final AtomicBoolean grabFailureLogged = new AtomicBoolean();
 
   private X11Application(String instanceId, VirtualDisplay display, Process program, X11Capture capture,
-      PulseAudioServer soundServer, SoundCapture soundCapture) {
+      PulseAudioServer soundServer, SoundCapture soundCapture, ProgramMessageChannel messages) {
     this.instanceId = instanceId;
+    this.messages = messages;
     this.display = display;
     this.program = program;
     this.capture = capture;
@@ -64,7 +69,8 @@ public final class X11Application implements FrameSource {
    */
   public static X11Application start(String instanceId, X11Program program, String xvfb, int width, int height,
       boolean capture) throws IOException {
-    return start(instanceId, program, xvfb, PulseAudioServer.DEFAULT_BINARY, width, height, capture);
+    return start(instanceId, program, xvfb, PulseAudioServer.DEFAULT_BINARY, width, height, capture,
+        ProgramMessageChannel.Listener.NONE);
   }
 
   /**
@@ -73,18 +79,30 @@ public final class X11Application implements FrameSource {
    */
   public static X11Application start(String instanceId, X11Program program, String xvfb, String pulseaudio,
       int width, int height, boolean capture) throws IOException {
+    return start(instanceId, program, xvfb, pulseaudio, width, height, capture, ProgramMessageChannel.Listener.NONE);
+  }
+
+  /**
+   * As {@link #start(String, X11Program, String, String, int, int, boolean)}, the program's
+   * messages to the clients told to {@code fromProgram} (on the message channel's threads).
+   */
+  public static X11Application start(String instanceId, X11Program program, String xvfb, String pulseaudio,
+      int width, int height, boolean capture, ProgramMessageChannel.Listener fromProgram) throws IOException {
     VirtualDisplay display = VirtualDisplay.start(xvfb, width, height);
+    ProgramMessageChannel messages = null;
     Process process = null;
     PulseAudioServer soundServer = null;
     SoundCapture soundCapture = null;
     try {
       // Sound nobody records would only cost a daemon: an instance that does not stream gets none.
       soundServer = capture ? startSoundServer(instanceId, pulseaudio) : null;
+      messages = ProgramMessageChannel.open(instanceId, fromProgram);
       ProcessBuilder builder = new ProcessBuilder(program.command()).redirectErrorStream(true);
       if (program.workingDirectory() != null) builder.directory(program.workingDirectory().toFile());
       builder.environment().putAll(program.environment());
       builder.environment().put("DISPLAY", display.name());
       builder.environment().put("XAUTHORITY", display.xauthorityFile().toString());
+      builder.environment().put(ProgramMessageChannel.ENVIRONMENT_VARIABLE, messages.socket().toString());
       if (soundServer != null) {
         builder.environment().putAll(soundServer.clientEnvironment());
       } else {
@@ -102,9 +120,10 @@ public final class X11Application implements FrameSource {
       if (capture && soundServer != null) soundCapture = startSoundCapture(instanceId, soundServer);
       LOG.info("Instance {}: program {} (pid {}) runs on display {} {}x{}{}", instanceId, program.command(),
           process.pid(), display.name(), width, height, soundServer == null ? ", without sound" : "");
-      return new X11Application(instanceId, display, process, grabber, soundServer, soundCapture);
+      return new X11Application(instanceId, display, process, grabber, soundServer, soundCapture, messages);
     } catch (IOException | RuntimeException e) {
       if (process != null) stop(process);
+      if (messages != null) messages.close();
       if (soundCapture != null) soundCapture.close();
       if (soundServer != null) soundServer.close();
       display.close();
@@ -219,15 +238,33 @@ public final class X11Application implements FrameSource {
     return Optional.ofNullable(soundCapture);
   }
 
-  @Override
-  public void apply(ControlMessage message) {
-    input.apply(message);
+  /** Its message channel. */
+  public ProgramMessageChannel messages() {
+    return messages;
   }
 
-  /** Stops the program (and what it started), then the grabbers, the sound server and the display. */
+  /**
+   * The client's input through XTEST; gamepad events, which X11 has no equivalent of (and no
+   * virtual gamepad is made here), and out-of-band messages go to the program's message channel.
+   */
+  @Override
+  public void apply(ControlMessage message) {
+    if (message instanceof ControlMessage.GamepadButton || message instanceof ControlMessage.GamepadAxes
+        || message instanceof ControlMessage.OutOfBand) {
+      messages.send(message);
+    } else {
+      input.apply(message);
+    }
+  }
+
+  /**
+   * Stops the program (and what it started), then its message channel, the grabbers, the sound
+   * server and the display.
+   */
   @Override
   public void close() {
     stop(program);
+    messages.close();
     synchronized (captureLock) {
       if (capture != null) capture.close();
     }

@@ -20,8 +20,8 @@ import org.streamstack.protocol.control.ControlMessage;
  * and release per step, as X servers report wheels to core clients. Keys are Linux input event
  * codes, which the X server's evdev keymap (the default of Xvfb's XKB rules) maps to X keycode =
  * code + 8. Touch drives the pointer: the first finger down moves it and holds button 1, its moves
- * move it, its lift releases; other fingers are ignored. Gamepads have no X11 equivalent: their
- * messages are dropped with one log line per instance.
+ * move it, its lift releases; other fingers are ignored. Gamepads have no X11 equivalent: they
+ * translate to nothing here ({@link X11Application} hands them to the program's message channel).
  */
 public final class X11Input implements InputSink {
 
@@ -58,7 +58,6 @@ public final class X11Input implements InputSink {
   private volatile int width;
   private volatile int height;
   private final String instanceId;
-  private final AtomicBoolean gamepadLogged = new AtomicBoolean();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   /** The touch point that drives the pointer, or -1. */
   private int pointerTouch = -1;
@@ -110,10 +109,6 @@ public final class X11Input implements InputSink {
       if (end.id() == pointerTouch || (end.last() && pointerTouch >= 0)) {
         pointerTouch = -1;
         inputs.add(FakeInput.button(1, false));
-      }
-    } else if (message instanceof ControlMessage.GamepadButton || message instanceof ControlMessage.GamepadAxes) {
-      if (gamepadLogged.compareAndSet(false, true)) {
-        LOG.info("Instance {}: gamepad input has no X11 equivalent and no virtual gamepad here: dropped", instanceId);
       }
     }
     return inputs;

@@ -26,6 +26,7 @@ import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.instance.InstanceRuntime;
 import org.streamstack.media.instance.InstanceSpec;
 import org.streamstack.media.video.VideoCodec;
+import org.streamstack.media.x11.EchoingMessageProgram;
 import org.streamstack.media.x11.X11Codec;
 import org.streamstack.media.x11.X11Connection;
 import org.streamstack.media.x11.X11Program;
@@ -34,7 +35,8 @@ import org.streamstack.media.x11.X11Program;
  * An X11 program streamed to the gateway's demo page in headless Chromium: xlogo drawn over the
  * screen and xev listening on the root window for keys. The page shows the program's picture; keys
  * typed in the page reach the program (xev prints them); the pointer and a held click land on the
- * display where the page pointed, within two pixels.
+ * display where the page pointed, within two pixels. A program's message socket carries the page's
+ * out-of-band messages and gamepad events to it and its answers back to the page.
  */
 class X11StreamTest extends BrowserTest {
 
@@ -132,6 +134,40 @@ class X11StreamTest extends BrowserTest {
       Await.until("button 1 released on the display", Duration.ofSeconds(3),
           () -> (buttons(x) & 0x100) == 0);
     }
+  }
+
+  @Test
+  void thePageAndAnX11ProgramTalkThroughItsMessageSocket() throws Exception {
+    fixture.browser.open(fixture.gateway.baseUrl() + "/#token=" + fixture.token);
+    Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(page("state")));
+    new Select(driver().findElement(By.id("app"))).selectByValue("demo");
+    new Select(driver().findElement(By.id("codec"))).selectByValue("H264");
+    driver().findElement(By.id("start")).click();
+    Await.until("the page to create a session", Duration.ofSeconds(10), () -> page("sessionId") != null);
+    String sessionId = (String) page("sessionId");
+
+    Path record = directory.resolve("received");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    X11Program program = new X11Program(List.of(java, "-cp", System.getProperty("java.class.path"),
+        EchoingMessageProgram.class.getName(), record.toString()), null, Map.of());
+    InstanceSpec spec = new InstanceSpec("x11-messages-page", sessionId, fixture.gateway.instanceSocketUrl(sessionId),
+        WIDTH, HEIGHT, 30, List.of(VideoCodec.H264), EncoderPreference.CPU, program);
+    TestProbe<InstanceRuntime.Event> owner = TestProbe.create(fixture.media.system());
+    instance = fixture.media.startInstance(spec, owner.getRef());
+    assertTrue(owner.receiveMessage(Duration.ofSeconds(10)) instanceof InstanceRuntime.Started);
+    Await.until("the first decoded frame", Duration.ofSeconds(15), () -> pageNumber("framesDecoded()") > 0);
+
+    fixture.browser.script("window.streamstack.sendControl('app::hello', {n: 1, text: 'from the page'});");
+    fixture.browser.script("window.streamstack.sendControl('input::gamepad-button', {id: 0, index: 2, pressed: true});");
+    Await.until("the program's two answers on the page", Duration.ofSeconds(20),
+        () -> ((List<?>) page("controlReceived")).size() >= 2);
+    assertEquals(List.of(
+        Map.of("type", "echo::app::hello", "data", Map.of("n", 1L, "text", "from the page")),
+        Map.of("type", "echo::input::gamepad-button", "data", Map.of("id", 0L, "index", 2L, "pressed", true))),
+        page("controlReceived"));
+    assertEquals(List.of("{\"type\":\"app::hello\",\"data\":{\"n\":1,\"text\":\"from the page\"}}",
+        "{\"type\":\"input::gamepad-button\",\"data\":{\"id\":0,\"index\":2,\"pressed\":true}}"),
+        Files.readAllLines(record));
   }
 
   private static String read(Path file) {

@@ -238,7 +238,7 @@ class InstanceSharesTest {
   }
 
   /** One client socket of the session (the owner's, {@code peer} null, or a share peer's) and its browser. */
-  private static final class Client implements AutoCloseable {
+  static final class Client implements AutoCloseable {
     final String peer;
     final SignalingClient socket;
     final TestBrowser browser;

@@ -141,6 +141,8 @@ class X11InstanceTest {
     assertRefused("application.workingDirectory", launch("x11", List.of("xlogo"), "relative/dir", null));
     assertRefused("application.workingDirectory", launch("x11", List.of("xlogo"), "/no/such/dir", null));
     assertRefused("DISPLAY", launch("x11", List.of("xlogo"), null, Map.of("DISPLAY", ":0")));
+    assertRefused("STREAMSTACK_MESSAGES_SOCKET",
+        launch("x11", List.of("xlogo"), null, Map.of("STREAMSTACK_MESSAGES_SOCKET", "/tmp/elsewhere")));
     assertRefused("application.environment", launch("x11", List.of("xlogo"), null, Map.of("A=B", "1")));
   }
 
