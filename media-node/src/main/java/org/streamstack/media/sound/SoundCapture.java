@@ -1,10 +1,7 @@
 package org.streamstack.media.sound;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.media.audio.AudioFrame;
+import org.streamstack.media.process.OutputRelay;
 
 /**
  * Records what plays into a {@link PulseAudioServer}'s sink: {@code parec} on the sink's monitor
@@ -130,18 +128,10 @@ public final class SoundCapture implements AutoCloseable {
   }
 
   private void relayErrors() {
-    Thread relay = new Thread(() -> {
-      try (BufferedReader errors = new BufferedReader(
-          new InputStreamReader(recorder.getErrorStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = errors.readLine()) != null) LOG.info("Instance {} parec: {}", instanceId, line);
-      } catch (IOException e) {
-        // parec ended
-      }
-    }, "sound-capture-errors-" + instanceId);
-    relay.setDaemon(true);
-    relay.start();
+    OutputRelay.start("sound-capture-errors-" + instanceId, recorder.getErrorStream(),
+        line -> LOG.info("Instance {} parec: {}", instanceId, line));
   }
+
 
   /**
    * The next 20 ms of the program's sound at the audio clock's slot: the oldest captured block, or

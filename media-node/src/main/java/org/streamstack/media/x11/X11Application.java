@@ -1,9 +1,6 @@
 package org.streamstack.media.x11;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.media.app.FrameSource;
 import org.streamstack.media.audio.AudioFrame;
+import org.streamstack.media.process.OutputRelay;
 import org.streamstack.media.sound.PulseAudioServer;
 import org.streamstack.media.sound.SoundCapture;
 import org.streamstack.media.video.VideoFrame;
@@ -152,18 +150,10 @@ public final class X11Application implements FrameSource {
   }
 
   private static void relayOutput(String instanceId, Process process) {
-    Thread relay = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) LOG.info("Instance {} program: {}", instanceId, line);
-      } catch (IOException e) {
-        // the program ended and its pipe closed
-      }
-    }, "x11-output-" + instanceId);
-    relay.setDaemon(true);
-    relay.start();
+    OutputRelay.start("x11-output-" + instanceId, process.getInputStream(),
+        line -> LOG.info("Instance {} program: {}", instanceId, line));
   }
+
 
   /** Completes with the program's exit status when it ends, whoever ended it. */
   public CompletableFuture<Integer> exited() {
