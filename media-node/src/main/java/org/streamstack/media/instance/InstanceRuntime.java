@@ -497,6 +497,15 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   }
 
   /**
+   * The join that asked for a new screen got its answer before the instance tried: the owner's
+   * client hears why the picture keeps its size (an error frame, which ends nothing).
+   */
+  private void tellOwnerScreenKept(String why) {
+    signaling.send(SignalingMessage.error("the instance keeps its screen " + spec.width() + "x" + spec.height()
+        + " at " + spec.fps() + " fps: " + why));
+  }
+
+  /**
    * A join with a new screen (PROTOCOL.md 3), told by the gateway: the application takes the new
    * size (an X11 display through RandR, its capture reopened; the synthetic application drawn
    * anew), then the encoders follow the frames' size and the peers keep streaming; a new frame
@@ -510,6 +519,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     } catch (IllegalArgumentException | InstanceSpec.InvalidLaunchException e) {
       getContext().getLog().warn("Instance {}: keeps its screen {}x{} at {} fps, the new one is refused: {}", id,
           spec.width(), spec.height(), spec.fps(), e.getMessage());
+      tellOwnerScreenKept(e.getMessage());
       return;
     }
     InstanceSpec current = spec;
@@ -523,6 +533,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       } catch (IOException | RuntimeException e) {
         getContext().getLog().warn("Instance {}: cannot resize to {}x{}, keeps {}x{}: {}", id, resized.width(),
             resized.height(), current.width(), current.height(), e.getMessage());
+        tellOwnerScreenKept(e.getMessage());
         return;
       }
     }

@@ -70,6 +70,21 @@ class ScreenResizeStreamTest extends WholeStackBrowserTest {
     assertEquals(instanceId, stack.instanceOfSession(sessionId).path("id").asText(), "the same instance");
     assertTrue(((List<?>) browser.script("return window.streamStats.errors;")).isEmpty(),
         "no error on the page: " + browser.script("return window.streamStats.errors;"));
+
+    if (app.equals("xlogo")) {
+      // An X11 display grows only within the framebuffer its Xvfb started with: a larger screen
+      // is refused by the instance, which says so to the client and keeps streaming its size.
+      ApiClient.Reply tooLarge = stack.gateway.post("/1.0/sessions/" + sessionId + "/join",
+          Map.of("screen", Map.of("width", 2560, "height", 1440)), stack.clientToken);
+      assertEquals(200, tooLarge.status(), tooLarge.body());
+      Await.until("the page to hear why the screen stays 960x540", Duration.ofSeconds(15),
+          () -> browser.script("return window.streamStats.errors.join('; ');").toString()
+              .contains("the instance keeps its screen 960x540"));
+      long atRefusal = browser.number("streamStats.frames");
+      Await.until("frames still decoded", Duration.ofSeconds(10),
+          () -> browser.number("streamStats.frames") - atRefusal >= 10);
+      assertEquals(List.of(960L, 540L), videoSize());
+    }
     assertEquals(200, stack.gateway.delete("/1.0/sessions/" + sessionId, stack.clientToken).status());
   }
 
