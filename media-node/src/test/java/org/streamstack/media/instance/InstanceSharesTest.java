@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,26 +12,17 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.cluster.testing.PrometheusText;
-import org.streamstack.cluster.testing.RunningNode;
-import org.streamstack.cluster.testing.SignalingClient;
 import org.streamstack.media.bench.TestBrowser;
-import org.streamstack.media.ice.TestPorts;
-import org.streamstack.media.metrics.MediaMetrics;
-import org.streamstack.media.node.MediaNode;
 import org.streamstack.media.peer.Peer;
 import org.streamstack.media.peer.PeerStats;
-import org.streamstack.media.video.VideoCodec;
 import org.streamstack.protocol.gateway.ApiJson;
 
 /**
@@ -47,79 +37,59 @@ import org.streamstack.protocol.gateway.ApiJson;
 class InstanceSharesTest {
 
   private static final Duration STEP = Duration.ofSeconds(20);
-  private static final String SETTINGS = "{\"type\":\"settings\",\"api_version\":2,\"data_channels\":[],"
-      + "\"enable_speaker\":false,\"enable_video\":true,\"video\":{\"preferred_decoder_codecs\":[\"H264\"]}}";
-
-  private RunningNode gateway;
-  private String token;
-  private MediaNode node;
+  private GatewayAndNode stack;
 
   @BeforeAll
   void start() {
-    gateway = RunningNode.standalone();
-    token = gateway.createAccount("shares-media");
-    node = MediaNode.start(ConfigFactory.parseString("""
-        streamstack.media.ice.udp-port = 0
-        streamstack.media.ice.bind-addresses = ["127.0.0.1"]
-        streamstack.media.ice.consent-check-interval = %dms
-        streamstack.media.node.nats-url = ""
-        streamstack.media.node.metrics-port = 0
-        streamstack.media.peer.max-share-peers = 2
-        """.formatted(TestPorts.loopback().consentCheckInterval().toMillis())));
+    stack = GatewayAndNode.start("shares-media", "streamstack.media.peer.max-share-peers = 2");
   }
 
   @AfterAll
   void stop() {
-    if (node != null) node.close();
-    if (gateway != null) gateway.stop();
+    if (stack != null) stack.close();
   }
 
   @Test
   void ownerAndSharePeersStreamFromOneEncoderAndOnlyTheViewPeerIsKeptFromTheApplication() throws Exception {
-    List<Client> clients = new ArrayList<>();
+    List<PeerClient> clients = new ArrayList<>();
     try {
-      JsonNode session = gateway.createSession(token, Map.of("app", "demo"));
+      JsonNode session = stack.createSession();
       String sessionId = session.path("id").asText();
       LinkedBlockingQueue<InstanceRuntime.Event> events = new LinkedBlockingQueue<>();
-      ActorRef<InstanceRuntime.Event> eventsOfInstance = node.system().systemActorOf(
-          Behaviors.<InstanceRuntime.Event>receiveMessage(event -> {
-            events.add(event);
-            return Behaviors.same();
-          }), "shares-1-events", Props.empty());
-      ActorRef<InstanceRuntime.Command> instance = node.startInstance(
-          InstanceSpec.manual("shares-1", gateway.instanceSocketUrl(sessionId), 640, 360, 30), eventsOfInstance);
-      Client owner = new Client(session.path("url").asText(), null);
+      ActorRef<InstanceRuntime.Command> instance = stack.startInstance(
+          InstanceSpec.manual("shares-1", stack.gateway.instanceSocketUrl(sessionId), 640, 360, 30), events);
+      PeerClient owner = stack.owner(session);
       clients.add(owner);
-      owner.send(SETTINGS);
+      owner.send(GatewayAndNode.SETTINGS);
       owner.answerWhenOffered();
 
-      JsonNode viewShare = createShare(sessionId, "view");
-      JsonNode controlShare = createShare(sessionId, "control");
-      Client viewer = join(viewShare);
-      Client controller = join(controlShare);
+      JsonNode viewShare = stack.createShare(sessionId, "view");
+      JsonNode controlShare = stack.createShare(sessionId, "control");
+      PeerClient viewer = stack.join(viewShare);
+      PeerClient controller = stack.join(controlShare);
       clients.add(viewer);
       clients.add(controller);
       // Everything the instance sends a share peer names it, and reaches that peer's socket only.
       viewer.send("{\"type\":\"discover\"}");
       JsonNode discovered = ApiJson.MAPPER.readTree(viewer.awaitFrame("resp:discover"));
       assertEquals(viewer.peer, discovered.path("peer").asText());
-      viewer.send(SETTINGS);
-      controller.send(SETTINGS);
+      viewer.send(GatewayAndNode.SETTINGS);
+      controller.send(GatewayAndNode.SETTINGS);
       viewer.answerWhenOffered();
       controller.answerWhenOffered();
       assertEquals(viewer.peer, ApiJson.MAPPER.readTree(viewer.offer).path("peer").asText());
       assertEquals(controller.peer, ApiJson.MAPPER.readTree(controller.offer).path("peer").asText());
       assertFalse(ApiJson.MAPPER.readTree(owner.offer).has("peer"), "the owner's frames are as before");
 
-      for (Client client : clients) {
+      for (PeerClient client : clients) {
         Await.until(client + " to receive frames", STEP, () -> client.browser.frameCount() >= 10);
       }
 
       // One encode serves all three: the encoder's frame count advances as one stream's, not three.
-      PrometheusText before = metrics();
+      PrometheusText before = stack.metrics();
       long[] framesBefore = clients.stream().mapToLong(c -> c.browser.frameCount()).toArray();
       Thread.sleep(3000);
-      PrometheusText after = metrics();
+      PrometheusText after = stack.metrics();
       double encoded = after.value("streamstack_encode_seconds_count") - before.value("streamstack_encode_seconds_count");
       double sent = after.value("streamstack_video_frames_sent_total") - before.value("streamstack_video_frames_sent_total");
       for (int i = 0; i < clients.size(); i++) {
@@ -132,7 +102,7 @@ class InstanceSharesTest {
 
       // Roles: the owner and the control peer reach the application (it echoes their out-of-band
       // messages); the view peer's input and out-of-band messages are dropped and counted.
-      for (Client client : clients) client.browser.openControlChannel();
+      for (PeerClient client : clients) client.browser.openControlChannel();
       viewer.browser.sendControl("{\"type\":\"input::key\",\"data\":{\"code\":30,\"pressed\":true}}");
       viewer.browser.sendControl("{\"type\":\"test::ping\",\"data\":{\"from\":\"view\"}}");
       Await.until("the view peer's two messages to be dropped", STEP,
@@ -157,18 +127,18 @@ class InstanceSharesTest {
       assertTrue(events.stream().noneMatch(e -> e instanceof InstanceRuntime.ClientLeft), events.toString());
 
       // The node's bound: two share peers here; a third is refused with an error on its own socket.
-      Client third = join(viewShare);
+      PeerClient third = stack.join(viewShare);
       clients.add(third);
-      third.send(SETTINGS);
+      third.send(GatewayAndNode.SETTINGS);
       JsonNode refused = ApiJson.MAPPER.readTree(third.awaitFrame("error"));
       assertEquals("this instance serves at most 2 share peers at a time", refused.path("message").asText());
-      assertEquals(1, metrics().value("streamstack_share_peers_refused_total"));
+      assertEquals(1, stack.metrics().value("streamstack_share_peers_refused_total"));
       Await.until("the refused peer's settings to be dropped and counted", STEP,
-          () -> metrics().value("streamstack_share_frames_dropped_total") == 1);
+          () -> stack.metrics().value("streamstack_share_frames_dropped_total") == 1);
       assertEquals(2, sharePeers(instance).size());
 
       // Deleting the view share cuts its peer: its stream stops, the others stream on.
-      assertEquals(200, gateway.api.delete("/1.0/shares/" + viewShare.path("id").asText(), token).status());
+      assertEquals(200, stack.gateway.api.delete("/1.0/shares/" + viewShare.path("id").asText(), stack.token).status());
       Await.until("the cut peer to stop", STEP, () -> !sharePeers(instance).containsKey(viewer.peer));
       assertEquals(List.of(controller.peer), List.copyOf(sharePeers(instance).keySet()));
       long ownerFrames = owner.browser.frameCount();
@@ -179,9 +149,9 @@ class InstanceSharesTest {
       Thread.sleep(1000);
       assertTrue(viewer.browser.frameCount() <= viewerFrames + 2, "the cut peer's stream stopped: " + viewer);
       // Its place is free again.
-      Client late = join(createShare(sessionId, "view"));
+      PeerClient late = stack.join(stack.createShare(sessionId, "view"));
       clients.add(late);
-      late.send(SETTINGS);
+      late.send(GatewayAndNode.SETTINGS);
       late.answerWhenOffered();
       Await.until("the peer that took the free place to receive frames", STEP, () -> late.browser.frameCount() >= 10);
 
@@ -189,115 +159,30 @@ class InstanceSharesTest {
       Await.until("the owner's client leaving to be reported", STEP,
           () -> events.stream().anyMatch(e -> e instanceof InstanceRuntime.ClientLeft));
     } finally {
-      for (Client client : clients) client.close();
+      for (PeerClient client : clients) client.close();
     }
-  }
-
-  private JsonNode createShare(String sessionId, String type) {
-    ApiClient.Reply reply = gateway.api.post("/1.0/sessions/" + sessionId + "/share", Map.of("type", type), token);
-    assertEquals(201, reply.status(), reply.body());
-    return reply.json().path("metadata");
-  }
-
-  /** Joins a share with the secret from its link, and connects the peer's socket. */
-  private Client join(JsonNode share) throws Exception {
-    String link = share.path("url").asText();
-    String secret = link.substring(link.indexOf("&secret=") + "&secret=".length());
-    ApiClient.Reply reply = gateway.api.post("/1.0/shares/" + share.path("id").asText() + "/join",
-        Map.of("secret", secret), null);
-    assertEquals(200, reply.status(), reply.body());
-    JsonNode joined = reply.json().path("metadata");
-    return new Client(joined.path("url").asText(), joined.path("peer").asText());
   }
 
   private PeerStats peerStats(ActorRef<Peer.Command> peer) {
     try {
-      return AskPattern.<Peer.Command, PeerStats>ask(peer, Peer.GetStats::new, STEP, node.system().scheduler())
+      return AskPattern.<Peer.Command, PeerStats>ask(peer, Peer.GetStats::new, STEP, stack.node.system().scheduler())
           .toCompletableFuture().get(STEP.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("the peer did not answer", e);
     }
   }
 
-  private PrometheusText metrics() {
-    return PrometheusText.parse(MediaMetrics.get(node.system()).scrape());
-  }
-
   private double dropped(String kind) {
-    return metrics().value("streamstack_view_peer_messages_dropped_total", "kind", kind);
+    return stack.metrics().value("streamstack_view_peer_messages_dropped_total", "kind", kind);
   }
 
   private Map<String, ActorRef<Peer.Command>> sharePeers(ActorRef<InstanceRuntime.Command> instance) {
     CompletionStage<Map<String, ActorRef<Peer.Command>>> reply = AskPattern.ask(instance,
-        InstanceRuntime.GetSharePeers::new, STEP, node.system().scheduler());
+        InstanceRuntime.GetSharePeers::new, STEP, stack.node.system().scheduler());
     try {
       return reply.toCompletableFuture().get(STEP.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("the instance did not answer", e);
-    }
-  }
-
-  /** One client socket of the session (the owner's, {@code peer} null, or a share peer's) and its browser. */
-  static final class Client implements AutoCloseable {
-    final String peer;
-    final SignalingClient socket;
-    final TestBrowser browser;
-    String offer;
-    private Thread reader;
-
-    Client(String url, String peer) throws Exception {
-      this.peer = peer;
-      this.socket = SignalingClient.connect(url);
-      this.browser = new TestBrowser(VideoCodec.H264, TestBrowser.chromiumAnswer(VideoCodec.H264),
-          org.streamstack.media.dtls.DtlsSettings.defaults());
-      browser.nackGenerator(true);
-    }
-
-    void send(String frame) {
-      socket.send(frame);
-    }
-
-    /** Reads frames (the browser sees each) until one of {@code type}; that frame. */
-    String awaitFrame(String type) throws Exception {
-      long deadline = System.nanoTime() + STEP.toNanos();
-      while (System.nanoTime() < deadline) {
-        String frame = socket.next(Duration.ofMillis(200));
-        if (frame == null) continue;
-        browser.onSignaling(frame);
-        if (type.equals(ApiJson.MAPPER.readTree(frame).path("type").asText())) return frame;
-      }
-      throw new AssertionError(this + ": no '" + type + "' frame within " + STEP);
-    }
-
-    /** Waits for the offer, answers it on the socket, and hands the browser what follows. */
-    void answerWhenOffered() throws Exception {
-      offer = awaitFrame("offer");
-      browser.answer(socket::send);
-      reader = new Thread(() -> {
-        try {
-          while (!Thread.currentThread().isInterrupted()) {
-            String frame = socket.next(Duration.ofMillis(200));
-            if (frame != null) browser.onSignaling(frame);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "signaling-" + (peer == null ? "owner" : peer));
-      reader.setDaemon(true);
-      reader.start();
-      browser.await(TestBrowser.Milestone.DTLS_CONNECTED, STEP);
-    }
-
-    @Override
-    public String toString() {
-      return (peer == null ? "the owner" : "share peer " + peer) + " " + browser;
-    }
-
-    @Override
-    public void close() {
-      if (reader != null) reader.interrupt();
-      socket.close();
-      browser.close();
     }
   }
 }

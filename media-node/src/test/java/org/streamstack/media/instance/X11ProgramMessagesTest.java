@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,21 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
-import org.streamstack.cluster.testing.PrometheusText;
-import org.streamstack.cluster.testing.RunningNode;
 import org.streamstack.media.encoder.EncoderPreference;
-import org.streamstack.media.ice.TestPorts;
-import org.streamstack.media.metrics.MediaMetrics;
-import org.streamstack.media.node.MediaNode;
 import org.streamstack.media.video.VideoCodec;
 import org.streamstack.media.x11.EchoingMessageProgram;
 import org.streamstack.media.x11.X11Program;
@@ -46,68 +37,49 @@ import org.streamstack.media.x11.X11Program;
 class X11ProgramMessagesTest {
 
   private static final Duration STEP = Duration.ofSeconds(30);
-  private static final String SETTINGS = "{\"type\":\"settings\",\"api_version\":2,\"data_channels\":[],"
-      + "\"enable_speaker\":false,\"enable_video\":true,\"video\":{\"preferred_decoder_codecs\":[\"H264\"]}}";
-
-  private RunningNode gateway;
-  private String token;
-  private MediaNode node;
+  private GatewayAndNode stack;
 
   @TempDir
   Path directory;
 
   @BeforeAll
   void start() {
-    gateway = RunningNode.standalone();
-    token = gateway.createAccount("x11-messages");
-    node = MediaNode.start(ConfigFactory.parseString("""
-        streamstack.media.ice.udp-port = 0
-        streamstack.media.ice.bind-addresses = ["127.0.0.1"]
-        streamstack.media.ice.consent-check-interval = %dms
-        streamstack.media.node.nats-url = ""
-        streamstack.media.node.metrics-port = 0
-        """.formatted(TestPorts.loopback().consentCheckInterval().toMillis())));
+    stack = GatewayAndNode.start("x11-messages", "");
   }
 
   @AfterAll
   void stop() {
-    if (node != null) node.close();
-    if (gateway != null) gateway.stop();
+    if (stack != null) stack.close();
   }
 
   @Test
   void clientsAndTheProgramTalkThroughItsSocketAndItsBadLinesAreDroppedAndCounted() throws Exception {
-    List<InstanceSharesTest.Client> clients = new ArrayList<>();
+    List<PeerClient> clients = new ArrayList<>();
     ActorRef<InstanceRuntime.Command> instance = null;
     try {
-      JsonNode session = gateway.createSession(token, Map.of("app", "demo"));
+      JsonNode session = stack.createSession();
       String sessionId = session.path("id").asText();
       Path record = directory.resolve("received");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       X11Program program = new X11Program(List.of(java, "-cp", System.getProperty("java.class.path"),
           EchoingMessageProgram.class.getName(), record.toString()), null, Map.of());
       LinkedBlockingQueue<InstanceRuntime.Event> events = new LinkedBlockingQueue<>();
-      ActorRef<InstanceRuntime.Event> eventsOfInstance = node.system().systemActorOf(
-          Behaviors.<InstanceRuntime.Event>receiveMessage(event -> {
-            events.add(event);
-            return Behaviors.same();
-          }), "x11-messages-events", Props.empty());
-      instance = node.startInstance(new InstanceSpec("x11-messages-1", sessionId, gateway.instanceSocketUrl(sessionId),
-          320, 240, 30, List.of(VideoCodec.H264), EncoderPreference.CPU, program), eventsOfInstance);
+      instance = stack.startInstance(new InstanceSpec("x11-messages-1", sessionId, stack.gateway.instanceSocketUrl(sessionId),
+          320, 240, 30, List.of(VideoCodec.H264), EncoderPreference.CPU, program), events);
 
-      InstanceSharesTest.Client owner = new InstanceSharesTest.Client(session.path("url").asText(), null);
+      PeerClient owner = stack.owner(session);
       clients.add(owner);
-      owner.send(SETTINGS);
+      owner.send(GatewayAndNode.SETTINGS);
       owner.answerWhenOffered();
-      InstanceSharesTest.Client controller = join(createShare(sessionId, "control"));
-      InstanceSharesTest.Client viewer = join(createShare(sessionId, "view"));
+      PeerClient controller = stack.join(stack.createShare(sessionId, "control"));
+      PeerClient viewer = stack.join(stack.createShare(sessionId, "view"));
       clients.add(controller);
       clients.add(viewer);
-      for (InstanceSharesTest.Client share : List.of(controller, viewer)) {
-        share.send(SETTINGS);
+      for (PeerClient share : List.of(controller, viewer)) {
+        share.send(GatewayAndNode.SETTINGS);
         share.answerWhenOffered();
       }
-      for (InstanceSharesTest.Client client : clients) {
+      for (PeerClient client : clients) {
         Await.until(client + " to receive frames", STEP, () -> client.browser.frameCount() >= 5);
         client.browser.openControlChannel();
       }
@@ -137,15 +109,15 @@ class X11ProgramMessagesTest {
           "{\"type\":\"echo::input::gamepad-button\",\"data\":{\"id\":0,\"index\":3,\"pressed\":true}}",
           "{\"type\":\"echo::input::gamepad-axes\",\"data\":{\"id\":0,\"index\":1,\"value\":-0.25}}",
           "{\"type\":\"echo::test::hello\",\"data\":{\"from\":\"control\"}}");
-      for (InstanceSharesTest.Client client : List.of(owner, controller)) {
+      for (PeerClient client : List.of(owner, controller)) {
         Await.until(client + " to get the program's four answers", STEP,
             () -> client.browser.controlReceived().size() >= 4);
         List<String> got = client.browser.controlReceived();
         assertEquals(4, got.size(), got.toString());
         assertTrue(got.containsAll(answers), client + " got " + got);
       }
-      assertEquals(2, metrics().value("streamstack_view_peer_messages_dropped_total", "kind", "out-of-band")
-          + metrics().value("streamstack_view_peer_messages_dropped_total", "kind", "input"));
+      assertEquals(2, stack.metrics().value("streamstack_view_peer_messages_dropped_total", "kind", "out-of-band")
+          + stack.metrics().value("streamstack_view_peer_messages_dropped_total", "kind", "input"));
 
       // Lines the node must drop: counted, and the program's next line still gets through.
       owner.browser.sendControl("{\"type\":\"test::misbehave\",\"data\":{}}");
@@ -166,7 +138,7 @@ class X11ProgramMessagesTest {
       Await.until("the socket's directory to go", STEP, () -> !Files.exists(socket.getParent()));
     } finally {
       if (instance != null) instance.tell(new InstanceRuntime.Stop("the test is done"));
-      for (InstanceSharesTest.Client client : clients) client.close();
+      for (PeerClient client : clients) client.close();
     }
   }
 
@@ -178,27 +150,7 @@ class X11ProgramMessagesTest {
     }
   }
 
-  private JsonNode createShare(String sessionId, String type) {
-    ApiClient.Reply reply = gateway.api.post("/1.0/sessions/" + sessionId + "/share", Map.of("type", type), token);
-    assertEquals(201, reply.status(), reply.body());
-    return reply.json().path("metadata");
-  }
-
-  private InstanceSharesTest.Client join(JsonNode share) throws Exception {
-    String link = share.path("url").asText();
-    String secret = link.substring(link.indexOf("&secret=") + "&secret=".length());
-    ApiClient.Reply reply = gateway.api.post("/1.0/shares/" + share.path("id").asText() + "/join",
-        Map.of("secret", secret), null);
-    assertEquals(200, reply.status(), reply.body());
-    JsonNode joined = reply.json().path("metadata");
-    return new InstanceSharesTest.Client(joined.path("url").asText(), joined.path("peer").asText());
-  }
-
-  private PrometheusText metrics() {
-    return PrometheusText.parse(MediaMetrics.get(node.system()).scrape());
-  }
-
   private double dropped(String reason) {
-    return metrics().value("streamstack_program_messages_dropped_total", "reason", reason);
+    return stack.metrics().value("streamstack_program_messages_dropped_total", "reason", reason);
   }
 }
