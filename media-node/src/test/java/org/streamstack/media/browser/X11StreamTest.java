@@ -20,7 +20,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.Select;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.encoder.EncoderPreference;
 import org.streamstack.media.instance.InstanceRuntime;
@@ -75,13 +74,9 @@ class X11StreamTest extends BrowserTest {
   void anX11ProgramStreamsAndTheClientDrivesIt() throws Exception {
     Path displayFile = directory.resolve("display");
     Path events = directory.resolve("events");
-    fixture.browser.open(fixture.gateway.baseUrl() + "/#token=" + fixture.token);
-    Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(page("state")));
-    new Select(driver().findElement(By.id("app"))).selectByValue("demo");
-    new Select(driver().findElement(By.id("codec"))).selectByValue("H264");
-    driver().findElement(By.id("start")).click();
-    Await.until("the page to create a session", Duration.ofSeconds(10), () -> page("sessionId") != null);
-    String sessionId = (String) page("sessionId");
+    // The page's session; its instance is the X11 program this test starts by hand.
+    String sessionId = fixture.browser.startOnDemoPage(fixture.gateway.baseUrl(), fixture.token, "demo", "H264", 30,
+        false);
 
     // xlogo covers the left half; xev hears the keys that reach the root window.
     X11Program program = new X11Program(List.of("sh", "-c", "echo $DISPLAY > " + displayFile
@@ -138,13 +133,9 @@ class X11StreamTest extends BrowserTest {
 
   @Test
   void thePageAndAnX11ProgramTalkThroughItsMessageSocket() throws Exception {
-    fixture.browser.open(fixture.gateway.baseUrl() + "/#token=" + fixture.token);
-    Await.until("the page to list the applications", Duration.ofSeconds(10), () -> "ready".equals(page("state")));
-    new Select(driver().findElement(By.id("app"))).selectByValue("demo");
-    new Select(driver().findElement(By.id("codec"))).selectByValue("H264");
-    driver().findElement(By.id("start")).click();
-    Await.until("the page to create a session", Duration.ofSeconds(10), () -> page("sessionId") != null);
-    String sessionId = (String) page("sessionId");
+    // The page's session; its instance is the X11 program this test starts by hand.
+    String sessionId = fixture.browser.startOnDemoPage(fixture.gateway.baseUrl(), fixture.token, "demo", "H264", 30,
+        false);
 
     Path record = directory.resolve("received");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
