@@ -100,11 +100,7 @@ public final class PeerSetupBenchmark {
   public static void main(String[] args) throws Exception {
     Options options = BenchCommandLine.parse(args, "peer-setup-benchmark", USAGE, Options::parse);
     if (options == null) return;
-    // ice4j and jitsi-srtp log through java.util.logging at INFO per agent: keep the table readable.
-    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-    for (java.util.logging.Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
-      handler.setLevel(java.util.logging.Level.WARNING);
-    }
+    BenchLogging.quietJavaUtilLogging();
     MediaNode node = MediaNode.start(ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = 0
         streamstack.media.ice.bind-addresses = ["127.0.0.1"]

@@ -73,6 +73,7 @@ public final class StackBenchmark {
         System.exit(2);
       }
     }
+    org.streamstack.media.bench.BenchLogging.quietJavaUtilLogging();
     int code;
     switch (args[0]) {
       case "first-frame" -> code = firstFrame(options.getOrDefault("sessions", 20), options.getOrDefault("warmup", 2));
