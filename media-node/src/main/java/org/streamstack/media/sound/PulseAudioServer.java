@@ -12,10 +12,10 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.media.process.ChildProcesses;
 
 /**
  * One PulseAudio daemon of its own for one instance, so that instances never hear each other: its
@@ -107,7 +107,7 @@ public final class PulseAudioServer implements AutoCloseable {
       LOG.info("Instance {}: sound server pulseaudio (pid {}) on {}", instanceId, daemon.pid(), socket);
       return new PulseAudioServer(instanceId, daemon, directory, socket);
     } catch (IOException | RuntimeException e) {
-      if (daemon != null) stop(daemon);
+      if (daemon != null) ChildProcesses.stop(daemon);
       deleteDirectory(directory);
       throw e;
     }
@@ -170,22 +170,9 @@ public final class PulseAudioServer implements AutoCloseable {
   /** Stops the daemon and removes its directory. */
   @Override
   public void close() {
-    stop(daemon);
+    ChildProcesses.stop(daemon);
     deleteDirectory(directory);
     LOG.debug("Instance {}: sound server stopped", instanceId);
-  }
-
-  static void stop(Process process) {
-    process.destroy();
-    try {
-      if (!process.waitFor(3, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(3, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
   }
 
   private static void deleteDirectory(Path directory) {

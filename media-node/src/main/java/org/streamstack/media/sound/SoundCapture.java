@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.media.audio.AudioFrame;
+import org.streamstack.media.process.ChildProcesses;
 import org.streamstack.media.process.OutputRelay;
 
 /**
@@ -177,7 +178,7 @@ public final class SoundCapture implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    PulseAudioServer.stop(recorder);
+    ChildProcesses.stop(recorder);
     try {
       reader.join(2_000);
     } catch (InterruptedException e) {

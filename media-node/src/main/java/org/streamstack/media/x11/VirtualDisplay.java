@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.streamstack.media.process.ChildProcesses;
 
 /**
  * One Xvfb X server of its own for one instance: {@code Xvfb -displayfd 1 -screen 0 WxHx24
@@ -116,7 +117,7 @@ public final class VirtualDisplay implements AutoCloseable {
           height, framebufferWidth, framebufferHeight, server.pid(), authority);
       return display;
     } catch (IOException | RuntimeException e) {
-      stop(server);
+      ChildProcesses.stop(server);
       Files.deleteIfExists(authority);
       throw e;
     }
@@ -279,26 +280,13 @@ public final class VirtualDisplay implements AutoCloseable {
   @Override
   public void close() {
     connection.close();
-    stop(server);
+    ChildProcesses.stop(server);
     try {
       Files.deleteIfExists(authorityFile);
     } catch (IOException e) {
       LOG.warn("Display :{}: could not delete its authority file {}: {}", number, authorityFile, e.getMessage());
     }
     LOG.info("Display :{} stopped", number);
-  }
-
-  static void stop(Process process) {
-    process.destroy();
-    try {
-      if (!process.waitFor(3, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(3, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
   }
 
   byte[] cookie() {

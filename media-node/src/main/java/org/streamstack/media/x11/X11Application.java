@@ -3,12 +3,12 @@ package org.streamstack.media.x11;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamstack.media.app.FrameSource;
 import org.streamstack.media.audio.AudioFrame;
+import org.streamstack.media.process.ChildProcesses;
 import org.streamstack.media.process.OutputRelay;
 import org.streamstack.media.sound.PulseAudioServer;
 import org.streamstack.media.sound.SoundCapture;
@@ -120,7 +120,7 @@ public final class X11Application implements FrameSource {
           process.pid(), display.name(), width, height, soundServer == null ? ", without sound" : "");
       return new X11Application(instanceId, display, process, grabber, soundServer, soundCapture, messages);
     } catch (IOException | RuntimeException e) {
-      if (process != null) stop(process);
+      if (process != null) ChildProcesses.stop(process);
       if (messages != null) messages.close();
       if (soundCapture != null) soundCapture.close();
       if (soundServer != null) soundServer.close();
@@ -153,7 +153,6 @@ public final class X11Application implements FrameSource {
     OutputRelay.start("x11-output-" + instanceId, process.getInputStream(),
         line -> LOG.info("Instance {} program: {}", instanceId, line));
   }
-
 
   /** Completes with the program's exit status when it ends, whoever ended it. */
   public CompletableFuture<Integer> exited() {
@@ -253,7 +252,7 @@ public final class X11Application implements FrameSource {
    */
   @Override
   public void close() {
-    stop(program);
+    ChildProcesses.stop(program);
     messages.close();
     synchronized (captureLock) {
       if (capture != null) capture.close();
@@ -263,17 +262,4 @@ public final class X11Application implements FrameSource {
     display.close();
   }
 
-  private static void stop(Process process) {
-    process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
-    try {
-      if (!process.waitFor(3, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-  }
 }
