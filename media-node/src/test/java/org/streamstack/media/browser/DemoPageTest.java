@@ -10,12 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
@@ -23,7 +20,6 @@ import org.streamstack.cluster.testing.ApiClient;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.media.app.LatencyProbe;
 import org.streamstack.media.app.SyntheticApplication;
-import org.streamstack.media.instance.InstanceRuntime;
 
 /**
  * The gateway's demo page in headless Chromium, used as a person would: open it with the token in
@@ -35,48 +31,18 @@ class DemoPageTest extends BrowserTest {
 
   private static final String TOKEN_REFUSED = "The token was refused: check it or ask for a new one";
 
-  private ActorRef<InstanceRuntime.Command> instance;
-
-  @AfterEach
-  void stopInstance() {
-    // The page first, so that it leaves its session as a closing tab does, then the application.
-    fixture.browser.blank();
-    if (instance != null) instance.tell(new InstanceRuntime.Stop("the test ended"));
-    instance = null;
-  }
-
-  private WebDriver driver() {
-    return fixture.browser.driver();
-  }
-
-  private Object page(String expression) {
-    return fixture.browser.demoPage(expression);
-  }
-
-  private long pageNumber(String expression) {
-    return fixture.browser.demoPageNumber(expression);
-  }
-
   private void openPage(String token) {
     fixture.browser.open(fixture.gateway.baseUrl() + "/#token=" + token);
   }
 
-  /** Opens the page, chooses demo and H.264, presses Start; returns the session the page created. */
-  private String startFromThePage() {
-    return fixture.browser.startOnDemoPage(fixture.gateway.baseUrl(), fixture.token, "demo", "H264", 30, false);
-  }
-
   private void connectInstance(String sessionId) {
-    instance = fixture.media.startSyntheticInstance(sessionId, fixture.gateway.instanceSocketUrl(sessionId), 1280, 720, 60);
+    fixture.endsWithTheSession(
+        fixture.media.startSyntheticInstance(sessionId, fixture.gateway.instanceSocketUrl(sessionId), 1280, 720, 60));
   }
 
   private String sessionStatus(String sessionId) {
     return fixture.gateway.api.get("/1.0/sessions/" + sessionId, fixture.token).json()
         .path("metadata").path("status").asText();
-  }
-
-  private List<Long> pixelAt(int x, int y) {
-    return fixture.browser.demoPagePixel(x, y);
   }
 
   @Test

@@ -55,7 +55,13 @@ final class StreamFixture implements AutoCloseable {
     return sessionId;
   }
 
-  /** Leaves the page and stops the instance. */
+  /** Makes {@code started}, an instance a test started itself, the one {@link #endSession} stops. */
+  ActorRef<InstanceRuntime.Command> endsWithTheSession(ActorRef<InstanceRuntime.Command> started) {
+    instance = started;
+    return started;
+  }
+
+  /** Leaves the page (as a closing tab leaves its session) and stops the instance. */
   void endSession() {
     browser.blank();
     if (instance != null) instance.tell(new InstanceRuntime.Stop("the test session ends"));

@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.streamstack.cluster.testing.Await;
@@ -32,15 +30,6 @@ class X11SoundStreamTest extends BrowserTest {
   @TempDir
   Path directory;
 
-  private ActorRef<InstanceRuntime.Command> instance;
-
-  @AfterEach
-  void stopInstance() {
-    fixture.browser.blank();
-    if (instance != null) instance.tell(new InstanceRuntime.Stop("the test ended"));
-    instance = null;
-  }
-
   @SuppressWarnings("unchecked")
   private Map<String, Number> audioStats() {
     return (Map<String, Number>) fixture.browser.asyncScript(
@@ -56,7 +45,7 @@ class X11SoundStreamTest extends BrowserTest {
         fixture.gateway.instanceSocketUrl(sessionId), 320, 240, 30, List.of(VideoCodec.VP8), EncoderPreference.CPU,
         program);
     TestProbe<InstanceRuntime.Event> owner = TestProbe.create(fixture.media.system());
-    instance = fixture.media.startInstance(spec, owner.getRef());
+    fixture.endsWithTheSession(fixture.media.startInstance(spec, owner.getRef()));
     assertTrue(owner.receiveMessage(Duration.ofSeconds(10)) instanceof InstanceRuntime.Started);
     Map<String, String> query = new LinkedHashMap<>();
     query.put("speaker", "true");

@@ -12,12 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.streamstack.cluster.testing.Await;
@@ -45,38 +42,12 @@ class X11StreamTest extends BrowserTest {
   @TempDir
   Path directory;
 
-  private ActorRef<InstanceRuntime.Command> instance;
-
-  @AfterEach
-  void stopInstance() {
-    fixture.browser.blank();
-    if (instance != null) instance.tell(new InstanceRuntime.Stop("the test ended"));
-    instance = null;
-  }
-
-  private WebDriver driver() {
-    return fixture.browser.driver();
-  }
-
-  private Object page(String expression) {
-    return fixture.browser.demoPage(expression);
-  }
-
-  private long pageNumber(String expression) {
-    return fixture.browser.demoPageNumber(expression);
-  }
-
-  private List<Long> pixelAt(int x, int y) {
-    return fixture.browser.demoPagePixel(x, y);
-  }
-
   @Test
   void anX11ProgramStreamsAndTheClientDrivesIt() throws Exception {
     Path displayFile = directory.resolve("display");
     Path events = directory.resolve("events");
     // The page's session; its instance is the X11 program this test starts by hand.
-    String sessionId = fixture.browser.startOnDemoPage(fixture.gateway.baseUrl(), fixture.token, "demo", "H264", 30,
-        false);
+    String sessionId = startFromThePage();
 
     // xlogo covers the left half; xev hears the keys that reach the root window.
     X11Program program = new X11Program(List.of("sh", "-c", "echo $DISPLAY > " + displayFile
@@ -85,7 +56,7 @@ class X11StreamTest extends BrowserTest {
     InstanceSpec spec = new InstanceSpec("x11-stream", sessionId, fixture.gateway.instanceSocketUrl(sessionId),
         WIDTH, HEIGHT, 30, List.of(VideoCodec.H264), EncoderPreference.CPU, program);
     TestProbe<InstanceRuntime.Event> owner = TestProbe.create(fixture.media.system());
-    instance = fixture.media.startInstance(spec, owner.getRef());
+    fixture.endsWithTheSession(fixture.media.startInstance(spec, owner.getRef()));
     assertTrue(owner.receiveMessage(Duration.ofSeconds(10)) instanceof InstanceRuntime.Started);
 
     Await.until("the first decoded frame", Duration.ofSeconds(15), () -> pageNumber("framesDecoded()") > 0);
@@ -134,8 +105,7 @@ class X11StreamTest extends BrowserTest {
   @Test
   void thePageAndAnX11ProgramTalkThroughItsMessageSocket() throws Exception {
     // The page's session; its instance is the X11 program this test starts by hand.
-    String sessionId = fixture.browser.startOnDemoPage(fixture.gateway.baseUrl(), fixture.token, "demo", "H264", 30,
-        false);
+    String sessionId = startFromThePage();
 
     Path record = directory.resolve("received");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -144,7 +114,7 @@ class X11StreamTest extends BrowserTest {
     InstanceSpec spec = new InstanceSpec("x11-messages-page", sessionId, fixture.gateway.instanceSocketUrl(sessionId),
         WIDTH, HEIGHT, 30, List.of(VideoCodec.H264), EncoderPreference.CPU, program);
     TestProbe<InstanceRuntime.Event> owner = TestProbe.create(fixture.media.system());
-    instance = fixture.media.startInstance(spec, owner.getRef());
+    fixture.endsWithTheSession(fixture.media.startInstance(spec, owner.getRef()));
     assertTrue(owner.receiveMessage(Duration.ofSeconds(10)) instanceof InstanceRuntime.Started);
     Await.until("the first decoded frame", Duration.ofSeconds(15), () -> pageNumber("framesDecoded()") > 0);
 
