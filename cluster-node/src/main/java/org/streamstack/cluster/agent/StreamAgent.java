@@ -3,10 +3,11 @@ package org.streamstack.cluster.agent;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,6 +54,16 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
 
   private record AmsSilent(String reason) implements Command {}
 
+  /** AMS answered the create of a start: {@code instanceId}, or {@code failure}. */
+  private record StartAnswered(Message request, StartInstance start, String instanceId, Throwable failure)
+      implements Command {}
+
+  /**
+   * What the last heartbeat said, with the instances AMS listed on its nodes for it; null while
+   * AMS is silent.
+   */
+  private record Report(boolean available, int freeSlots, Set<String> listed, long startsReflected) {}
+
   /** A message of the bus, handed over from the NATS dispatcher thread. */
   private record Received(Kind kind, Message message) implements Command {}
 
@@ -80,10 +91,11 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
   private final Dispatcher dispatcher;
 
   private boolean beatInFlight;
-  /** Instances started so far (answered to a gateway); counted from the AMS callbacks' threads. */
-  private final AtomicLong starts = new AtomicLong();
+  /** Instances started so far (answered to a gateway). */
+  private long starts;
   /** Start number → instance, for starts no heartbeat has yet said AMS counts. */
-  private final ConcurrentSkipListMap<Long, String> unreflected = new ConcurrentSkipListMap<>();
+  private final TreeMap<Long, String> unreflected = new TreeMap<>();
+  private Report lastReport;
   private List<String> applications = List.of();
   /** The condition of the region last logged, so that a change is logged once, not every beat. */
   private String lastCondition;
@@ -119,6 +131,7 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
         .onMessage(Beat.class, this::onBeat)
         .onMessage(AmsReported.class, this::onAmsReported)
         .onMessage(AmsSilent.class, this::onAmsSilent)
+        .onMessage(StartAnswered.class, this::onStartAnswered)
         .onMessage(Received.class, this::onReceived)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
@@ -131,7 +144,7 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
     if (beatInFlight) return this;
     beatInFlight = true;
     // Read before asking: every start counted here was placed by AMS before this question.
-    long startsAnswered = starts.get();
+    long startsAnswered = starts;
     CompletableFuture<AmsReported> report = ams.applications().thenCombine(ams.nodes(),
         (applications, nodes) -> new AmsReported(applications, nodes, startsAnswered));
     getContext().pipeToSelf(report, (reported, failure) ->
@@ -151,23 +164,24 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
       logCondition("available", "Region {} takes instances: {} of {} media nodes online; applications {}",
           settings.region(), online.size(), reported.nodes().size(), applications);
     }
-    publishHeartbeat(!online.isEmpty(), freeSlots, startsReflected(reported));
+    Set<String> listed = new HashSet<>();
+    for (AmsClient.Node node : reported.nodes()) listed.addAll(node.instances());
+    unreflected.headMap(reported.startsAnswered(), true).clear();
+    lastReport = new Report(!online.isEmpty(), freeSlots, listed, reflectedBy(reported.startsAnswered(), listed));
+    publishHeartbeat(lastReport.available(), freeSlots, lastReport.startsReflected());
     return this;
   }
 
   /**
    * The highest start number up to which AMS's answer counts every start of this agent (so the
-   * gateways stop counting those themselves, AgentHeartbeat): those answered before the question,
-   * since AMS answers a create once it has placed the instance, and after them those whose instance
-   * AMS lists on a node. A start placed while AMS answered the question may be in its free slots
-   * or not: unless listed it is not reflected yet, and the next beat will say.
+   * gateways stop counting those themselves, AgentHeartbeat): those answered before the question
+   * ({@code answered}), since AMS answers a create once it has placed the instance, and after them
+   * those whose instance AMS {@code listed} on a node. A start placed while AMS answered the
+   * question may be in its free slots or not: unless listed it is not reflected yet.
    */
-  private long startsReflected(AmsReported reported) {
-    long reflected = reported.startsAnswered();
-    unreflected.headMap(reflected, true).clear();
-    java.util.Set<String> listed = new java.util.HashSet<>();
-    for (AmsClient.Node node : reported.nodes()) listed.addAll(node.instances());
-    for (Map.Entry<Long, String> start : unreflected.entrySet()) {
+  private long reflectedBy(long answered, Set<String> listed) {
+    long reflected = answered;
+    for (Map.Entry<Long, String> start : unreflected.tailMap(answered, false).entrySet()) {
       if (!listed.contains(start.getValue())) break;
       reflected = start.getKey();
     }
@@ -176,6 +190,7 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
 
   private Behavior<Command> onAmsSilent(AmsSilent silent) {
     beatInFlight = false;
+    lastReport = null;
     logCondition("ams-silent", "Region {} takes no instances: {}", settings.region(), silent.reason());
     publishHeartbeat(false, 0, null);
     return this;
@@ -240,21 +255,36 @@ public final class StreamAgent extends AbstractBehavior<StreamAgent.Command> {
       dropped(request, "sessionId, app and instanceSocketUrl are required");
       return;
     }
-    ams.createInstance(start).whenComplete((instanceId, failure) -> {
-      if (failure == null) {
-        log.info("Instance {} started in region {} for session {} ({})", instanceId,
-            settings.region(), start.sessionId(), start.app());
-        // Counted once AMS has placed it (its create answers then), before the gateway hears of it.
-        long number = starts.incrementAndGet();
-        unreflected.put(number, instanceId);
-        reply(request, StartedInstance.started(instanceId, agentId, number));
-      } else {
-        AmsClient.AmsException refused = amsFailure(failure);
-        log.info("No instance of '{}' for session {}: {} ({})", start.app(), start.sessionId(),
-            refused.getMessage(), refused.code);
-        reply(request, StartedInstance.failed(refused.code, refused.getMessage()));
+    getContext().pipeToSelf(ams.createInstance(start),
+        (instanceId, failure) -> new StartAnswered(request, start, instanceId, failure));
+  }
+
+  private Behavior<Command> onStartAnswered(StartAnswered answered) {
+    StartInstance start = answered.start();
+    if (answered.failure() != null) {
+      AmsClient.AmsException refused = amsFailure(answered.failure());
+      log.info("No instance of '{}' for session {}: {} ({})", start.app(), start.sessionId(),
+          refused.getMessage(), refused.code);
+      reply(answered.request(), StartedInstance.failed(refused.code, refused.getMessage()));
+      return this;
+    }
+    String instanceId = answered.instanceId();
+    log.info("Instance {} started in region {} for session {} ({})", instanceId, settings.region(),
+        start.sessionId(), start.app());
+    // Counted once AMS has placed it (its create answers then), before the gateway hears of it.
+    long number = ++starts;
+    unreflected.put(number, instanceId);
+    if (lastReport != null && lastReport.listed().contains(instanceId)) {
+      // The last heartbeat's free slots already count this instance, placed while AMS answered
+      // it: say so now, or the gateways would count its slot twice until the next beat.
+      long reflected = reflectedBy(lastReport.startsReflected(), lastReport.listed());
+      if (reflected > lastReport.startsReflected()) {
+        lastReport = new Report(lastReport.available(), lastReport.freeSlots(), lastReport.listed(), reflected);
+        publishHeartbeat(lastReport.available(), lastReport.freeSlots(), reflected);
       }
-    });
+    }
+    reply(answered.request(), StartedInstance.started(instanceId, agentId, number));
+    return this;
   }
 
   private void stopInstance(Message request, StopInstance stop) {

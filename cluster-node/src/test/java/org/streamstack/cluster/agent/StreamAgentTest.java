@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -79,7 +80,7 @@ class StreamAgentTest {
               ams-url = "%s/"
               ams-token = "%s"
               heartbeat-interval = 150ms
-              request-timeout = 1s
+              request-timeout = 3s
               session-owner = "kiosk"
             }
             """.formatted(REGION, ams.url(), AMS_TOKEN)));
@@ -98,6 +99,8 @@ class StreamAgentTest {
 
   @AfterEach
   void amsBackToNormal() {
+    ams.answerCreates();
+    ams.answerNodeLists();
     ams.up();
     ams.refuseCreates(0, null);
     ams.applications(List.of("demo"));
@@ -194,6 +197,34 @@ class StreamAgentTest {
     AgentHeartbeat counted = heartbeatWhere(b -> b.startsReflected() != null && b.startsReflected() >= second.startSeq());
     assertTrue(counted.available());
     assertEquals(second.startSeq(), start(UUID.randomUUID().toString(), "demo").startSeq() - 1);
+  }
+
+  /**
+   * A start AMS places while it answers a beat's question shows in that beat's free slots before
+   * the agent hears AMS's answer to the create. The agent says so as soon as it hears, before the
+   * gateway does: otherwise the gateway would count that slot twice until the next beat, and a
+   * region with room would look full.
+   */
+  @Test
+  void aStartAlreadyInTheLastBeatsFreeSlotsIsReportedAsCountedBeforeItsAnswer() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    ams.holdCreateAnswers();
+    CompletableFuture<Message> answer = bus.request(Subjects.agentStartInstance(REGION), NatsJson.write(
+        new StartInstance(sessionId, "demo", null, new Screen(1280, 720, 30, 240), "ws://gateway/instance/" + sessionId)));
+    Await.until("AMS to list the placed instance on its node", WAIT,
+        () -> ams.instanceOf(sessionId) != null && ams.firstListed(ams.instanceOf(sessionId)) != null);
+    long listedAt = ams.firstListed(ams.instanceOf(sessionId));
+    // No beat after this one: only the agent's own word can tell the gateway that AMS counts the start.
+    ams.holdNodeLists();
+    heartbeatWhere(b -> b.sentAtMillis() >= listedAt);
+    heartbeats.clear();
+    ams.answerCreates();
+    StartedInstance started = read(answer.get(5, TimeUnit.SECONDS), StartedInstance.class);
+    assertTrue(started.ok(), String.valueOf(started));
+    AgentHeartbeat counted = heartbeatWhere(b -> b.startsReflected() != null && b.startsReflected() >= started.startSeq());
+    assertTrue(counted.available());
+    assertEquals(10, counted.freeSlots(), "the figures of the last beat, which count the start already");
+    ams.answerNodeLists();
   }
 
   @Test

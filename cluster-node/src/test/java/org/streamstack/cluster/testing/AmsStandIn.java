@@ -15,12 +15,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP server speaking the part of AMS's REST API an agent uses (LXD-style envelopes,
  * bearer token), with applications, nodes and instances the test sets. AMS itself is built
  * elsewhere; this stands in for its contract so that the agent can be tested on its own. It records
- * every request it answers, and can be told to refuse creates or to go away (connection refused).
+ * every request it answers, and can be told to refuse creates, to hold its answers to creates or
+ * node lists, or to go away (connection refused). Like AMS, it lists the instances it placed on
+ * its first online node.
  */
 public final class AmsStandIn implements AutoCloseable {
 
@@ -41,7 +47,14 @@ public final class AmsStandIn implements AutoCloseable {
   private volatile List<Node> nodes = List.of(new Node("node-1", true, 12, 2));
   private volatile int refuseCreatesWith;
   private volatile String refusal;
+  /** While set, creates place their instance and then wait for it to open before answering. */
+  private volatile CountDownLatch createGate;
+  /** While set, node lists wait for it to open. */
+  private volatile CountDownLatch nodeListGate;
+  /** Instance id → when a node list first showed it (System.currentTimeMillis). */
+  private final Map<String, Long> firstListed = new ConcurrentHashMap<>();
   private HttpServer server;
+  private ExecutorService handlers;
 
   private AmsStandIn(String token, int port) {
     this.token = token;
@@ -72,6 +85,41 @@ public final class AmsStandIn implements AutoCloseable {
     this.refusal = message;
   }
 
+  /** From now on a create places its instance at once but answers only after {@link #answerCreates}. */
+  public void holdCreateAnswers() {
+    createGate = new CountDownLatch(1);
+  }
+
+  public void answerCreates() {
+    CountDownLatch gate = createGate;
+    createGate = null;
+    if (gate != null) gate.countDown();
+  }
+
+  /** From now on node lists are answered only after {@link #answerNodeLists}. */
+  public void holdNodeLists() {
+    nodeListGate = new CountDownLatch(1);
+  }
+
+  public void answerNodeLists() {
+    CountDownLatch gate = nodeListGate;
+    nodeListGate = null;
+    if (gate != null) gate.countDown();
+  }
+
+  /** The id of the instance created for {@code sessionId}, or null. */
+  public String instanceOf(String sessionId) {
+    for (Map.Entry<String, String> instance : instances.entrySet()) {
+      if (instance.getValue().equals(sessionId)) return instance.getKey();
+    }
+    return null;
+  }
+
+  /** When a node list first showed the instance (System.currentTimeMillis), or null. */
+  public Long firstListed(String instanceId) {
+    return firstListed.get(instanceId);
+  }
+
   public List<Call> calls() {
     return List.copyOf(calls);
   }
@@ -87,8 +135,12 @@ public final class AmsStandIn implements AutoCloseable {
 
   /** Stops answering: connections are refused until {@link #up}. */
   public synchronized void down() {
+    answerCreates();
+    answerNodeLists();
     if (server != null) server.stop(0);
     server = null;
+    if (handlers != null) handlers.shutdownNow();
+    handlers = null;
   }
 
   public synchronized void up() {
@@ -98,6 +150,13 @@ public final class AmsStandIn implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // Several at once: a held create must not hold the node lists behind it.
+    handlers = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "ams-stand-in");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(handlers);
     server.createContext("/", this::handle);
     server.start();
   }
@@ -125,13 +184,24 @@ public final class AmsStandIn implements AutoCloseable {
         for (String app : applications) list.addObject().put("name", app).put("version", 1);
         sync(exchange, list);
       } else if (method.equals("GET") && path.equals("/1.0/nodes")) {
+        await(nodeListGate);
         ArrayNode list = JSON.createArrayNode();
+        boolean first = true;
+        long now = System.currentTimeMillis();
         for (Node node : nodes) {
           ObjectNode entry = list.addObject().put("name", node.name()).put("status", node.online() ? "online" : "offline");
           entry.putObject("capacity").put("encoder_slots", node.slots());
           entry.putObject("load").put("encoder_slots_used", node.used());
           // As AMS answers: free is capacity less its reservations (here: what is in use).
           entry.put("free_encoder_slots", node.slots() - node.used());
+          ArrayNode placed = entry.putArray("instances");
+          if (node.online() && first) {
+            first = false;
+            for (String id : instances.keySet()) {
+              placed.add(id);
+              firstListed.putIfAbsent(id, now);
+            }
+          }
         }
         sync(exchange, list);
       } else if (method.equals("GET") && path.equals("/1.0/instances")) {
@@ -168,7 +238,17 @@ public final class AmsStandIn implements AutoCloseable {
     }
     String id = "ins-" + UUID.randomUUID().toString().substring(0, 8);
     instances.put(id, body.path("session").path("id").asText(""));
+    await(createGate);
     async(exchange, id);
+  }
+
+  private static void await(CountDownLatch gate) {
+    if (gate == null) return;
+    try {
+      if (!gate.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("the test never opened the gate");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void async(HttpExchange exchange, String instanceId) throws IOException {
