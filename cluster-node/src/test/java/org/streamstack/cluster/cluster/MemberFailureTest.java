@@ -105,11 +105,12 @@ class MemberFailureTest {
       return hosted.containsAll(victimShards);
     });
     double takeover = (System.nanoTime() - killed) / 1e9;
-    for (NodeProcess survivor : survivors) {
-      Map<String, String> view = survivor.members();
-      assertEquals(2, view.size(), survivor.name + " downed and removed the killed member: " + view);
-      assertFalse(view.containsKey(victim.address()), view.toString());
-    }
+    // The leader removed the killed member before its shards moved; the other survivor may hear so a moment later.
+    Await.until("both survivors to have downed and removed the killed member", Duration.ofSeconds(10),
+        () -> survivors.stream().allMatch(survivor -> {
+          Map<String, String> view = survivor.members();
+          return view.size() == 2 && !view.containsKey(victim.address());
+        }));
 
     // The clients keep going until every one of them has got through again.
     try {

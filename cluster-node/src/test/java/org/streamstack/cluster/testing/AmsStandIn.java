@@ -47,10 +47,10 @@ public final class AmsStandIn implements AutoCloseable {
   private volatile List<Node> nodes = List.of(new Node("node-1", true, 12, 2));
   private volatile int refuseCreatesWith;
   private volatile String refusal;
-  /** While set, creates place their instance and then wait for it to open before answering. */
-  private volatile CountDownLatch createGate;
-  /** While set, node lists wait for it to open. */
-  private volatile CountDownLatch nodeListGate;
+  /** While held, creates place their instance and then wait for it to open before answering. */
+  private final Gate createAnswers = new Gate();
+  /** While held, node lists wait for it to open. */
+  private final Gate nodeLists = new Gate();
   /** Instance id → when a node list first showed it (System.currentTimeMillis). */
   private final Map<String, Long> firstListed = new ConcurrentHashMap<>();
   private HttpServer server;
@@ -87,24 +87,20 @@ public final class AmsStandIn implements AutoCloseable {
 
   /** From now on a create places its instance at once but answers only after {@link #answerCreates}. */
   public void holdCreateAnswers() {
-    createGate = new CountDownLatch(1);
+    createAnswers.hold();
   }
 
   public void answerCreates() {
-    CountDownLatch gate = createGate;
-    createGate = null;
-    if (gate != null) gate.countDown();
+    createAnswers.open();
   }
 
   /** From now on node lists are answered only after {@link #answerNodeLists}. */
   public void holdNodeLists() {
-    nodeListGate = new CountDownLatch(1);
+    nodeLists.hold();
   }
 
   public void answerNodeLists() {
-    CountDownLatch gate = nodeListGate;
-    nodeListGate = null;
-    if (gate != null) gate.countDown();
+    nodeLists.open();
   }
 
   /** The id of the instance created for {@code sessionId}, or null. */
@@ -184,7 +180,7 @@ public final class AmsStandIn implements AutoCloseable {
         for (String app : applications) list.addObject().put("name", app).put("version", 1);
         sync(exchange, list);
       } else if (method.equals("GET") && path.equals("/1.0/nodes")) {
-        await(nodeListGate);
+        nodeLists.pass();
         ArrayNode list = JSON.createArrayNode();
         boolean first = true;
         long now = System.currentTimeMillis();
@@ -238,17 +234,8 @@ public final class AmsStandIn implements AutoCloseable {
     }
     String id = "ins-" + UUID.randomUUID().toString().substring(0, 8);
     instances.put(id, body.path("session").path("id").asText(""));
-    await(createGate);
+    createAnswers.pass();
     async(exchange, id);
-  }
-
-  private static void await(CountDownLatch gate) {
-    if (gate == null) return;
-    try {
-      if (!gate.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("the test never opened the gate");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void async(HttpExchange exchange, String instanceId) throws IOException {
@@ -275,5 +262,30 @@ public final class AmsStandIn implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
+  }
+
+  /** Requests pass at once while open; while held they wait for it to open (at most 30 s). */
+  private static final class Gate {
+    private volatile CountDownLatch closed;
+
+    void hold() {
+      closed = new CountDownLatch(1);
+    }
+
+    void open() {
+      CountDownLatch latch = closed;
+      closed = null;
+      if (latch != null) latch.countDown();
+    }
+
+    void pass() {
+      CountDownLatch latch = closed;
+      if (latch == null) return;
+      try {
+        if (!latch.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("the test never opened the gate");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
