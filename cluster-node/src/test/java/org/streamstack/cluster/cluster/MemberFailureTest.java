@@ -87,33 +87,35 @@ class MemberFailureTest {
   void killingOneMemberLosesNoAcknowledgedSessionAndRetryingClientsGetThrough() throws Exception {
     String token = members.get(0).createAccount("acme");
     Load load = new Load(token);
-    load.start();
-    Await.until("clients creating and signalling", Duration.ofSeconds(30), () -> load.cycles.get() >= 40);
-
     // The oldest member: it also runs the shard coordinators, which have to move as well.
     NodeProcess victim = members.get(0);
     List<NodeProcess> survivors = List.of(members.get(1), members.get(2));
-    Set<String> victimShards = victim.shards(SessionEntity.TYPE_KEY.name()).keySet();
-    assertFalse(victimShards.isEmpty(), "the victim hosts sessions");
-    long killed = System.nanoTime();
-    load.killedAt.set(killed);
-    victim.kill();
-
-    Await.until("the survivors host every shard of the killed member", TAKEOVER_BOUND, () -> {
-      Set<String> hosted = new HashSet<>();
-      for (NodeProcess survivor : survivors) hosted.addAll(survivor.shards(SessionEntity.TYPE_KEY.name()).keySet());
-      return hosted.containsAll(victimShards);
-    });
-    double takeover = (System.nanoTime() - killed) / 1e9;
-    // The leader removed the killed member before its shards moved; the other survivor may hear so a moment later.
-    Await.until("both survivors to have downed and removed the killed member", Duration.ofSeconds(10),
-        () -> survivors.stream().allMatch(survivor -> {
-          Map<String, String> view = survivor.members();
-          return view.size() == 2 && !view.containsKey(victim.address());
-        }));
-
-    // The clients keep going until every one of them has got through again.
+    Set<String> victimShards;
+    double takeover;
+    load.start();
     try {
+      Await.until("clients creating and signalling", Duration.ofSeconds(30), () -> load.cycles.get() >= 40);
+
+      victimShards = victim.shards(SessionEntity.TYPE_KEY.name()).keySet();
+      assertFalse(victimShards.isEmpty(), "the victim hosts sessions");
+      long killed = System.nanoTime();
+      load.killedAt.set(killed);
+      victim.kill();
+
+      Await.until("the survivors host every shard of the killed member", TAKEOVER_BOUND, () -> {
+        Set<String> hosted = new HashSet<>();
+        for (NodeProcess survivor : survivors) hosted.addAll(survivor.shards(SessionEntity.TYPE_KEY.name()).keySet());
+        return hosted.containsAll(victimShards);
+      });
+      takeover = (System.nanoTime() - killed) / 1e9;
+      // The leader removed the killed member before its shards moved; the other survivor may hear so a moment later.
+      Await.until("both survivors to have downed and removed the killed member", Duration.ofSeconds(10),
+          () -> survivors.stream().allMatch(survivor -> {
+            Map<String, String> view = survivor.members();
+            return view.size() == 2 && !view.containsKey(victim.address());
+          }));
+
+      // The clients keep going until every one of them has got through again.
       Await.until("every client to complete a create and a signal after the kill", Duration.ofSeconds(60),
           () -> load.throughAfterKill.size() == CLIENTS);
       long after = load.cycles.get();

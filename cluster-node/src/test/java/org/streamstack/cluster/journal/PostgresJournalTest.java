@@ -92,9 +92,8 @@ class PostgresJournalTest {
   void aJournalUserThatMayNotCreateTheTablesStopsTheStartWithWhatToGrant() throws Exception {
     try (Connection db = postgres.connect(); Statement admin = db.createStatement()) {
       admin.execute("CREATE ROLE visitor LOGIN");
-      admin.execute("CREATE DATABASE visited OWNER " + Postgres.USER);
     }
-    String journal = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/visited";
+    String journal = postgres.createDatabase("visited");
     String asVisitor = "streamstack.journal.user = visitor\nstreamstack.journal.password = \"\"\n";
     IllegalStateException refused = assertThrows(IllegalStateException.class,
         () -> RunningNode.start(journal, List.of(), FreePorts.next(), asVisitor).close());

@@ -236,19 +236,28 @@ public final class Postgres implements AutoCloseable {
   }
 
   private void run(List<String> command, Duration timeout) throws IOException {
-    Process process = new ProcessBuilder(asUser(command)).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    // Into a file, not a pipe read to its end: reading would wait for the process however long it hangs.
+    Path output = Files.createTempFile("postgres-command-", ".log");
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      Process process = new ProcessBuilder(asUser(command)).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(output.toFile()).start();
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly();
+          throw new IOException(String.join(" ", command) + " did not finish within " + timeout + ": "
+              + new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish within " + timeout);
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-    if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": " + output);
+      if (process.exitValue() != 0) {
+        throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
+            + new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
+      }
+    } finally {
+      Files.deleteIfExists(output);
     }
   }
 

@@ -243,7 +243,7 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
           entries.instances().forEach((id, entry) -> {
             if (entry.app().equals(name)) ids.add(id);
           });
-          return instancesOf(ids);
+          return instancesOf(ids, false);
         })
         .thenCompose(instances -> {
           List<String> live = instances.stream()
@@ -310,7 +310,8 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
           if (!recursion && statusFilter == null && sessionFilter == null) {
             return done(AmsReply.sync(200, ids.stream().map(Views::instanceUrl).toList()));
           }
-          return instancesOf(ids).thenApply(instances -> {
+          // Asked by session (an agent stopping it), an instance left out would be left running.
+          return instancesOf(ids, sessionFilter == null).thenApply(instances -> {
             List<InstanceRecord> shown = instances.stream()
                 .filter(instance -> statusFilter == null || instance.status() == statusFilter)
                 .filter(instance -> sessionFilter == null || sessionFilter.equals(instance.sessionId())).toList();
@@ -321,13 +322,20 @@ public final class AmsApi implements org.apache.pekko.japi.function.Function<Htt
         });
   }
 
-  /** The instances of these ids that answer and are not gone, in the order of the ids. */
-  private CompletionStage<List<InstanceRecord>> instancesOf(List<String> ids) {
+  /**
+   * The instances of these ids that are not gone, in the order of the ids. One that does not
+   * answer in time is left out when {@code leaveOutSilent} (a listing to look at), and fails the
+   * whole answer otherwise.
+   */
+  private CompletionStage<List<InstanceRecord>> instancesOf(List<String> ids, boolean leaveOutSilent) {
     List<CompletableFuture<InstanceEntity.Reply>> asks = new ArrayList<>(ids.size());
     for (String id : ids) {
-      // One instance that does not answer in time is left out, not a failure of the whole answer.
-      asks.add(instanceRef(id).<InstanceEntity.Reply>ask(InstanceEntity.Get::new, settings.askTimeout())
-          .toCompletableFuture().exceptionally(timedOut -> null));
+      CompletableFuture<InstanceEntity.Reply> ask = instanceRef(id)
+          .<InstanceEntity.Reply>ask(InstanceEntity.Get::new, settings.askTimeout()).toCompletableFuture();
+      asks.add(leaveOutSilent ? ask.exceptionally(silent -> {
+        log.warn("Instance {} left out of a listing: it did not answer ({})", id, Failures.cause(silent).toString());
+        return null;
+      }) : ask);
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(all -> {
       List<InstanceRecord> instances = new ArrayList<>(asks.size());

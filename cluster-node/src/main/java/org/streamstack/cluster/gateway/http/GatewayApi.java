@@ -303,6 +303,9 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
             SessionEntity.Accepted created = accepted(reply);
             return launch.startInstance(created.session())
                 .thenApply(session -> HttpReply.sync(201, view(call.request(), session, created.credential())));
+          })
+          .whenComplete((created, failure) -> {
+            if (failure != null) launch.creationFailed(sessionId);
           });
     });
   }

@@ -78,6 +78,11 @@ public final class AgentLaunch implements InstanceLaunch {
   }
 
   @Override
+  public void creationFailed(String sessionId) {
+    directory.tell(new RegionDirectory.Abandoned(sessionId));
+  }
+
+  @Override
   public CompletionStage<SessionRecord> startInstance(SessionRecord session) {
     EntityRef<SessionEntity.Command> entity = ClusterSharding.get(system).entityRefFor(SessionEntity.TYPE_KEY, session.id());
     return entity.<SessionEntity.Reply>ask(SessionEntity.IssueInstanceCredential::new, askTimeout)

@@ -29,4 +29,11 @@ public interface InstanceLaunch {
    * a {@link LaunchRefused} once the session is in error with the reason.
    */
   CompletionStage<SessionRecord> startInstance(SessionRecord session);
+
+  /**
+   * The creation of session {@code sessionId} failed after {@link #regionFor} chose its region:
+   * whatever the choice held for it (a slot counted as taken) is let go, unless its instance
+   * started.
+   */
+  default void creationFailed(String sessionId) {}
 }

@@ -17,8 +17,6 @@ public final class AddressRules implements AutoCloseable {
   /** A region the address belongs to, and why. */
   public record Preference(String region, String rule) {}
 
-  public static final AddressRules NONE = new AddressRules(CidrTable.EMPTY, null, Map.of(), Map.of());
-
   private final CidrTable cidrRegions;
   private final GeoIpDatabase geoIp;
   private final Map<String, String> countries;

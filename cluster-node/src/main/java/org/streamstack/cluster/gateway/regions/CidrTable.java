@@ -25,10 +25,8 @@ public final class CidrTable {
 
   /** Prefix length → network address (host bits cleared) → entry; longest prefix first. */
   private final TreeMap<Integer, Map<ByteBuffer, Entry>> byLength = new TreeMap<>(java.util.Comparator.reverseOrder());
-  private final List<Entry> entries;
 
   private CidrTable(List<Entry> entries) {
-    this.entries = List.copyOf(entries);
     for (Entry entry : entries) {
       Map<ByteBuffer, Entry> networks = byLength.computeIfAbsent(entry.network().prefixLength(), length -> new HashMap<>());
       ByteBuffer key = ByteBuffer.wrap(entry.network().network().getAddress());
@@ -79,11 +77,7 @@ public final class CidrTable {
     return Optional.empty();
   }
 
-  public List<Entry> entries() {
-    return entries;
-  }
-
   public boolean isEmpty() {
-    return entries.isEmpty();
+    return byLength.isEmpty();
   }
 }

@@ -52,6 +52,12 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
    */
   public record Settled(String sessionId, boolean started, String agentId, Long startSeq) implements Command {}
 
+  /**
+   * The creation of {@code sessionId} failed before its region's agent answered (or without asking
+   * it): the slot its pick took is free again. A start the agent answered keeps its claim.
+   */
+  public record Abandoned(String sessionId) implements Command {}
+
   /** The regions known now, by name. */
   public record Regions(List<Region> regions) {
 
@@ -74,9 +80,6 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
    * answered, with the agent's id and start number when it gave them.
    */
   private record Claim(String region, Instant at, Instant settledAt, String agentId, Long startSeq) {}
-
-  /** How long to count a slot before the region's heartbeats are known: the agents' default interval. */
-  private static final Duration DEFAULT_BEAT_INTERVAL = Duration.ofSeconds(2);
 
   public static Behavior<Command> create(Connection nats, GatewaySettings.Agents settings, Clock clock,
       RegionSelector selector) {
@@ -101,9 +104,6 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
   private final RegionSelector selector;
   /** Session id → the slot its pick took. */
   private final Map<String, Claim> claims = new HashMap<>();
-  /** Region name → when a heartbeat of it last arrived, and the time between its last two. */
-  private final Map<String, Instant> lastBeat = new HashMap<>();
-  private final Map<String, Duration> beatInterval = new HashMap<>();
   /** Agent id → the last start number its heartbeats said AMS counts. */
   private final Map<String, Long> reflectedByAgent = new HashMap<>();
 
@@ -128,6 +128,7 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
         .onMessage(GetRegions.class, this::onGetRegions)
         .onMessage(Pick.class, this::onPick)
         .onMessage(Settled.class, this::onSettled)
+        .onMessage(Abandoned.class, this::onAbandoned)
         .onMessage(HeartbeatReceived.class, this::onHeartbeat)
         .onMessage(Sweep.class, this::onSweep)
         .onSignal(PostStop.class, this::onPostStop)
@@ -174,22 +175,24 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
     return this;
   }
 
+  private Behavior<Command> onAbandoned(Abandoned abandoned) {
+    Claim claim = claims.get(abandoned.sessionId());
+    if (claim != null && claim.settledAt() == null) claims.remove(abandoned.sessionId());
+    return this;
+  }
+
   /**
    * A started instance's slot shows in AMS's free slots once AMS has placed it, which it has when
    * the agent answers; the agent's heartbeats say which of its starts preceded their question to
-   * AMS ({@link AgentHeartbeat#startsReflected()}), and those claims end there. An agent that does
-   * not say is asked again within two heartbeat intervals of the answer: its claims end then
-   * (counted twice for a moment: a region looks full a little early, never late). Claims an agent
-   * never reflects (it restarted and counts anew) end after the agent timeout; a start that never
+   * AMS ({@link AgentHeartbeat#startsReflected()}), and those claims end there. Claims an agent
+   * never reflects (it restarted and counts anew, or does not say) end after the agent timeout
+   * (counted twice meanwhile: a region looks full a little early, never late); a start that never
    * settles after the longest an agent may take.
    */
   private void expireClaims(Instant now) {
-    claims.values().removeIf(claim -> {
-      if (claim.settledAt() == null) return claim.at().plus(settings.requestTimeout().multipliedBy(2)).isBefore(now);
-      Duration kept = claim.startSeq() != null ? settings.agentTimeout()
-          : beatInterval.getOrDefault(claim.region(), DEFAULT_BEAT_INTERVAL).multipliedBy(2);
-      return claim.settledAt().plus(kept).isBefore(now);
-    });
+    claims.values().removeIf(claim -> claim.settledAt() == null
+        ? claim.at().plus(settings.requestTimeout().multipliedBy(2)).isBefore(now)
+        : claim.settledAt().plus(settings.agentTimeout()).isBefore(now));
   }
 
   /** Ends the claims whose starts {@code beat} says AMS counted. */
@@ -229,12 +232,6 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
     }
     agents.put(beat.agentId(), new Heard(beat, clock.instant()));
     reflected(beat);
-    Instant previous = lastBeat.put(beat.region(), clock.instant());
-    if (previous != null) {
-      Duration interval = Duration.between(previous, clock.instant());
-      // Several agents beat in turn; a silence longer than the agent timeout is no interval.
-      if (interval.compareTo(settings.agentTimeout()) < 0) beatInterval.merge(beat.region(), interval, RegionDirectory::longer);
-    }
     logIfChanged(merge(beat.region(), agents.values(), clock.instant()));
     countAgents(clock.instant());
     return this;
@@ -255,11 +252,6 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
     return null;
   }
 
-  private static Duration longer(Duration known, Duration observed) {
-    // The longest interval seen lately: the one that bounds how stale a heartbeat can be.
-    return observed.compareTo(known) > 0 ? observed : known.plus(observed).dividedBy(2);
-  }
-
   private Behavior<Command> onSweep(Sweep sweep) {
     Instant now = clock.instant();
     expireClaims(now);
@@ -276,8 +268,6 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
         getContext().getLog().warn("Region {} is forgotten: no agent of it was heard for {} s",
             region.getKey(), settings.regionForgetAfter().toSeconds());
         lastLogged.remove(region.getKey());
-        lastBeat.remove(region.getKey());
-        beatInterval.remove(region.getKey());
         regions.remove();
       } else {
         logIfChanged(merge(region.getKey(), region.getValue().values(), now));
@@ -306,7 +296,7 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
     Instant silentBefore = now.minus(settings.agentTimeout());
     boolean anyHeard = false;
     boolean available = false;
-    int freeSlots = 0;
+    int freeSlots = Integer.MAX_VALUE;
     TreeSet<String> applications = new TreeSet<>();
     TreeSet<String> lastKnownApplications = new TreeSet<>();
     for (Heard agent : agents) {
@@ -317,10 +307,13 @@ public final class RegionDirectory extends AbstractBehavior<RegionDirectory.Comm
       applications.addAll(apps);
       if (agent.beat().available()) {
         available = true;
-        freeSlots = Math.max(freeSlots, Math.max(0, agent.beat().freeSlots()));
+        // Every agent asks the same AMS; their claims end with their own reports, so the lowest
+        // report is the one that may already count them (early full rather than late).
+        freeSlots = Math.min(freeSlots, Math.max(0, agent.beat().freeSlots()));
       }
     }
     if (!anyHeard) return new Region(name, false, 0, List.copyOf(lastKnownApplications), true);
+    if (!available) freeSlots = 0;
     return new Region(name, available, Math.max(0, freeSlots - claimed(name)), List.copyOf(applications), false);
   }
 

@@ -26,8 +26,6 @@ public record RoutingSettings(CidrTable cidrRegions, String geoIpDatabase, Map<S
   /** The continent codes of GeoIP2 databases. */
   public static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
 
-  public static final RoutingSettings NONE = new RoutingSettings(CidrTable.EMPTY, "", Map.of(), Map.of(), List.of());
-
   public RoutingSettings {
     if (geoIpDatabase.isEmpty() && !(geoIpCountries.isEmpty() && geoIpContinents.isEmpty())) {
       throw new IllegalArgumentException("geoip-countries and geoip-continents need a GeoIP database:"
