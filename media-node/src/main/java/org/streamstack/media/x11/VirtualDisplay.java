@@ -198,15 +198,6 @@ public final class VirtualDisplay implements AutoCloseable {
     return height;
   }
 
-  /** The largest size {@link #resize} reaches: the framebuffer Xvfb started with. */
-  public int largestWidth() {
-    return framebufferWidth;
-  }
-
-  public int largestHeight() {
-    return framebufferHeight;
-  }
-
   /**
    * Resizes the screen to {@code width x height} through RandR, as a monitor changing mode: a
    * mode of that size is made and added to Xvfb's output (both fail harmlessly when it exists),
