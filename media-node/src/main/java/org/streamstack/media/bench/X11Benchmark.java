@@ -181,54 +181,58 @@ public final class X11Benchmark {
       encoderRef.complete(actor);
       return Behaviors.empty();
     }), "x11-benchmark");
-    X11Application application = X11Application.start("bench-" + width + "x" + height,
-        new X11Program(program(height), null, Map.of()), "Xvfb", width, height, true);
+    // Started inside the try, so that a program or display that does not start still ends the actor system.
     try {
-      ActorRef<VideoEncoderActor.Command> encoder = encoderRef.get(10, TimeUnit.SECONDS);
-      Thread.sleep(500); // the program's first picture
-      com.sun.management.OperatingSystemMXBean os =
-          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      long[] cpuAtStart = new long[2];
-      long[] wallAtStart = new long[1];
-      CompletableFuture<double[]> measured = new CompletableFuture<>();
-      FrameClock clock = FrameClock.start("bench-clock", fps, (frameNumber, captureTimeMillis) -> {
-        if (frameNumber == measureFrom) {
-          cpuAtStart[0] = os.getProcessCpuTime();
-          cpuAtStart[1] = childrenCpuNanos();
-          wallAtStart[0] = System.nanoTime();
-        }
-        if (frameNumber == measureTo && !measured.isDone()) {
-          double wall = System.nanoTime() - wallAtStart[0];
-          measured.complete(new double[] {(os.getProcessCpuTime() - cpuAtStart[0]) / wall,
-              (childrenCpuNanos() - cpuAtStart[1]) / wall, wall / 1e9});
-          return;
-        }
-        if (frameNumber > measureTo) return;
-        long started = System.nanoTime();
-        VideoFrame frame = application.render(frameNumber, captureTimeMillis);
-        if (frame == null) return;
-        if (frameNumber >= measureFrom) captured.incrementAndGet();
-        grabStarted.put(frameNumber, started);
-        encoder.tell(new VideoEncoderActor.EncodeFrame(frame));
-      });
-      double[] cpu;
-      long skipped;
+      X11Application application = X11Application.start("bench-" + width + "x" + height,
+          new X11Program(program(height), null, Map.of()), "Xvfb", width, height, true);
       try {
-        cpu = measured.get(options.warmupSeconds + options.seconds + 60L, TimeUnit.SECONDS);
-        skipped = clock.skippedTicks();
+        ActorRef<VideoEncoderActor.Command> encoder = encoderRef.get(10, TimeUnit.SECONDS);
+        Thread.sleep(500); // the program's first picture
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] cpuAtStart = new long[2];
+        long[] wallAtStart = new long[1];
+        CompletableFuture<double[]> measured = new CompletableFuture<>();
+        FrameClock clock = FrameClock.start("bench-clock", fps, (frameNumber, captureTimeMillis) -> {
+          if (frameNumber == measureFrom) {
+            cpuAtStart[0] = os.getProcessCpuTime();
+            cpuAtStart[1] = childrenCpuNanos();
+            wallAtStart[0] = System.nanoTime();
+          }
+          if (frameNumber == measureTo && !measured.isDone()) {
+            double wall = System.nanoTime() - wallAtStart[0];
+            measured.complete(new double[] {(os.getProcessCpuTime() - cpuAtStart[0]) / wall,
+                (childrenCpuNanos() - cpuAtStart[1]) / wall, wall / 1e9});
+            return;
+          }
+          if (frameNumber > measureTo) return;
+          long started = System.nanoTime();
+          VideoFrame frame = application.render(frameNumber, captureTimeMillis);
+          if (frame == null) return;
+          if (frameNumber >= measureFrom) captured.incrementAndGet();
+          grabStarted.put(frameNumber, started);
+          encoder.tell(new VideoEncoderActor.EncodeFrame(frame));
+        });
+        double[] cpu;
+        long skipped;
+        try {
+          cpu = measured.get(options.warmupSeconds + options.seconds + 60L, TimeUnit.SECONDS);
+          skipped = clock.skippedTicks();
+        } finally {
+          clock.close();
+        }
+        Thread.sleep(500); // the last frames out of the encoder
+        VideoEncoderActor.Stats stats = AskPattern.ask(encoder, VideoEncoderActor.GetStats::new, Duration.ofSeconds(5),
+            system.scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        long[] latencyNanos = latencies.stream().mapToLong(Long::longValue).toArray();
+        Result result = new Result(width, height, captured.get(), encoded.get(), stats.dropped(), skipped, latencyNanos,
+            cpu[0], cpu[1], bytes.get(), cpu[2]);
+        System.out.println("  " + result.describe(fps) + "; " + packets.get() + " RTP packets in all");
+        return result;
       } finally {
-        clock.close();
+        application.close();
       }
-      Thread.sleep(500); // the last frames out of the encoder
-      VideoEncoderActor.Stats stats = AskPattern.ask(encoder, VideoEncoderActor.GetStats::new, Duration.ofSeconds(5),
-          system.scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS);
-      long[] latencyNanos = latencies.stream().mapToLong(Long::longValue).toArray();
-      Result result = new Result(width, height, captured.get(), encoded.get(), stats.dropped(), skipped, latencyNanos,
-          cpu[0], cpu[1], bytes.get(), cpu[2]);
-      System.out.println("  " + result.describe(fps) + "; " + packets.get() + " RTP packets in all");
-      return result;
     } finally {
-      application.close();
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -137,7 +137,8 @@ public final class FfmpegVideoEncoder implements VideoEncoder {
       throw new OutOfMemoryError("av_frame_alloc/av_packet_alloc");
     }
     picture.format(AV_PIX_FMT_YUV420P).width(config.width()).height(config.height());
-    int err = av_frame_get_buffer(picture, 0);
+    // VA-API encodes from VaapiFrames, which stages its own software frame: this one would stay unused.
+    int err = implementation.vaapi() ? 0 : av_frame_get_buffer(picture, 0);
     if (err < 0) {
       freeNative();
       throw new EncoderOpenException("av_frame_get_buffer: " + FfmpegRuntime.errorText(err));

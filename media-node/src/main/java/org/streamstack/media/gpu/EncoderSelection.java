@@ -26,7 +26,8 @@ import org.streamstack.media.video.VideoCodec;
  * session, such as {@code no GPU encoder for H.264 (NVIDIA: libcuda.so.1 not found; VA-API: no
  * Intel or AMD render node in /dev/dri): H.264 on libopenh264}; a GPU encoder that is found but
  * does not open (a driver without the encoder, a session limit, a render node libva cannot open)
- * falls back to the CPU for good, with its own line. {@code gpu} means the GPU: a node without any
+ * is left for good, with its own line, for the next choice: VA-API after NVENC, the CPU after
+ * VA-API. {@code gpu} means the GPU: a node without any
  * GPU fails the instance at its start ({@link #requireGpu}), and a GPU encoder that does not open
  * is an error (the codec sends nothing), never a silent CPU encoder; a codec no GPU here encodes
  * (VP8 on NVENC) runs on the CPU with a WARN line.
@@ -153,9 +154,11 @@ public final class EncoderSelection {
       synchronized (broken) {
         broken.add(chosen);
       }
-      EncoderImplementation cpu = EncoderImplementation.cpu(codec);
-      logOnce(failureLogged, chosen, where + " did not open (" + e.getMessage() + "): " + runsOn(cpu));
-      return new FfmpegVideoEncoder(cpu, config);
+      // Chosen again without it: NVENC that does not open leaves VA-API, where there is a render
+      // node, before the CPU. Each GPU encoder breaks once, so this ends, at the CPU at the latest.
+      EncoderImplementation next = select(codec);
+      logOnce(failureLogged, chosen, where + " did not open (" + e.getMessage() + "): " + runsOn(next));
+      return open(codec, config);
     }
   }
 

@@ -1,9 +1,9 @@
 package org.streamstack.media.process;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +42,8 @@ public final class OutputRelay {
   public static void start(String threadName, InputStream output, Consumer<String> log) {
     OutputRelay relay = new OutputRelay(MINUTE_NANOS, LINES_PER_MINUTE);
     Thread thread = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) relay.offer(line, System.nanoTime()).forEach(log);
+      try (Reader reader = new InputStreamReader(output, StandardCharsets.UTF_8)) {
+        relay.relay(reader, log);
       } catch (IOException e) {
         // the process ended and its pipe closed
       }
@@ -54,8 +53,48 @@ public final class OutputRelay {
     thread.start();
   }
 
+  /**
+   * Reads lines to the end of {@code reader}, ended as {@link java.io.BufferedReader#readLine} ends
+   * them ({@code \n}, {@code \r} or both). Of each line only its first {@link #MAX_LINE_CHARS}
+   * characters are kept, the rest only counted: a program that writes without newlines must not
+   * grow the node's heap.
+   */
+  void relay(Reader reader, Consumer<String> log) throws IOException {
+    char[] buffer = new char[8192];
+    StringBuilder kept = new StringBuilder();
+    long length = 0;
+    boolean inLine = false;
+    boolean afterCarriageReturn = false;
+    int read;
+    while ((read = reader.read(buffer)) >= 0) {
+      for (int i = 0; i < read; i++) {
+        char c = buffer[i];
+        if (c == '\n' && afterCarriageReturn) {
+          afterCarriageReturn = false; // the second half of a \r\n
+        } else if (c == '\n' || c == '\r') {
+          offer(kept.toString(), length, System.nanoTime()).forEach(log);
+          kept.setLength(0);
+          length = 0;
+          inLine = false;
+          afterCarriageReturn = c == '\r';
+        } else {
+          if (kept.length() < MAX_LINE_CHARS) kept.append(c);
+          length++;
+          inLine = true;
+          afterCarriageReturn = false;
+        }
+      }
+    }
+    if (inLine) offer(kept.toString(), length, System.nanoTime()).forEach(log);
+  }
+
   /** What to log for one more line read at {@code nowNanos}: nothing, the line, or a count and the line. */
   List<String> offer(String line, long nowNanos) {
+    return offer(line.length() <= MAX_LINE_CHARS ? line : line.substring(0, MAX_LINE_CHARS), line.length(), nowNanos);
+  }
+
+  /** As {@link #offer(String, long)}, for a line of {@code length} characters of which {@code kept} are its first. */
+  private List<String> offer(String kept, long length, long nowNanos) {
     List<String> toLog = new ArrayList<>(2);
     if (!started || nowNanos - windowStart >= windowNanos) {
       summary().ifPresent(toLog::add);
@@ -65,8 +104,8 @@ public final class OutputRelay {
     }
     if (logged < linesPerWindow) {
       logged++;
-      toLog.add(line.length() <= MAX_LINE_CHARS ? line
-          : line.substring(0, MAX_LINE_CHARS) + "... (" + line.length() + " characters, cut)");
+      toLog.add(length <= MAX_LINE_CHARS ? kept
+          : kept.substring(0, Math.min(kept.length(), MAX_LINE_CHARS)) + "... (" + length + " characters, cut)");
     } else {
       withheld++;
     }

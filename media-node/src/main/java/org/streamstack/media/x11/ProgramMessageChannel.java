@@ -86,7 +86,8 @@ public final class ProgramMessageChannel implements AutoCloseable {
   private final Path socket;
   private final ServerSocketChannel server;
   private final Listener listener;
-  private final LinkedBlockingDeque<String> toProgram = new LinkedBlockingDeque<>(QUEUE_LENGTH);
+  /** Lines for the program, each UTF-8 with its newline, within the bound. */
+  private final LinkedBlockingDeque<byte[]> toProgram = new LinkedBlockingDeque<>(QUEUE_LENGTH);
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Object connectionLock = new Object();
   private final AtomicLong connections = new AtomicLong();
@@ -156,7 +157,16 @@ public final class ProgramMessageChannel implements AutoCloseable {
    */
   public void send(ControlMessage message) {
     if (closed) return;
-    String line = ControlMessages.write(message);
+    // An out-of-band message's data is the client's text verbatim, where CR and LF can stand as
+    // JSON whitespace; sent as they are they would end the line early and let a client write lines
+    // of its own choosing. Inside valid JSON they can only be whitespace, so a space means the same.
+    String text = ControlMessages.write(message).replace('\n', ' ').replace('\r', ' ');
+    byte[] line = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    if (line.length > MAX_LINE_BYTES + 1) {
+      // Checked before queueing, so that a line the program will never get takes no place from one it would.
+      drop(TOO_LONG);
+      return;
+    }
     synchronized (toProgram) {
       while (!toProgram.offerLast(line)) {
         if (toProgram.pollFirst() != null) drop(QUEUE_FULL);
@@ -298,7 +308,7 @@ public final class ProgramMessageChannel implements AutoCloseable {
         synchronized (connectionLock) {
           while (connection == null && !closed) connectionLock.wait();
         }
-        String line = toProgram.takeFirst();
+        byte[] line = toProgram.takeFirst();
         SocketChannel to;
         synchronized (connectionLock) {
           to = connection;
@@ -310,13 +320,8 @@ public final class ProgramMessageChannel implements AutoCloseable {
           }
           continue;
         }
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > MAX_LINE_BYTES + 1) {
-          drop(TOO_LONG);
-          continue;
-        }
         try {
-          ByteBuffer out = ByteBuffer.wrap(bytes);
+          ByteBuffer out = ByteBuffer.wrap(line);
           while (out.hasRemaining()) to.write(out);
         } catch (IOException e) {
           if (!closed) drop(NOT_DELIVERED);

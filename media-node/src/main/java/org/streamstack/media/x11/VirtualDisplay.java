@@ -198,15 +198,6 @@ public final class VirtualDisplay implements AutoCloseable {
     return height;
   }
 
-  /** The largest size {@link #resize} reaches: the framebuffer Xvfb started with. */
-  public int largestWidth() {
-    return framebufferWidth;
-  }
-
-  public int largestHeight() {
-    return framebufferHeight;
-  }
-
   /**
    * Resizes the screen to {@code width x height} through RandR, as a monitor changing mode: a
    * mode of that size is made and added to Xvfb's output (both fail harmlessly when it exists),
@@ -239,30 +230,38 @@ public final class VirtualDisplay implements AutoCloseable {
   private void xrandr(boolean mustSucceed, String... arguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(XRANDR));
     command.addAll(List.of(arguments));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("DISPLAY", name());
-    builder.environment().put("XAUTHORITY", authorityFile.toString());
-    Process process;
+    // Its output goes to a file, not a pipe read here: reading a pipe to its end would wait as long
+    // as xrandr hangs, and the timeout below would never be reached.
+    Path outputFile = Files.createTempFile("streamstack-xrandr-", ".txt");
     try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IOException("cannot run " + XRANDR + " (Debian package x11-xserver-utils): " + e.getMessage(), e);
-    }
-    String output;
-    try {
-      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(XRANDR + " " + String.join(" ", arguments) + " did not finish");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(outputFile.toFile());
+      builder.environment().put("DISPLAY", name());
+      builder.environment().put("XAUTHORITY", authorityFile.toString());
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        throw new IOException("cannot run " + XRANDR + " (Debian package x11-xserver-utils): " + e.getMessage(), e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IOException("interrupted while resizing display :" + number);
-    }
-    if (mustSucceed && process.exitValue() != 0) {
-      throw new IOException(XRANDR + " " + String.join(" ", arguments) + " failed on display :" + number
-          + " (status " + process.exitValue() + "): " + output);
+      try {
+        if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          ChildProcesses.stop(process);
+          throw new IOException(XRANDR + " " + String.join(" ", arguments) + " did not finish within "
+              + START_TIMEOUT_SECONDS + " s on display :" + number + "; stopped");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IOException("interrupted while resizing display :" + number);
+      }
+      if (mustSucceed && process.exitValue() != 0) {
+        String output = new String(Files.readAllBytes(outputFile), StandardCharsets.UTF_8).trim();
+        throw new IOException(XRANDR + " " + String.join(" ", arguments) + " failed on display :" + number
+            + " (status " + process.exitValue() + "): " + output);
+      }
+    } finally {
+      Files.deleteIfExists(outputFile);
     }
   }
 

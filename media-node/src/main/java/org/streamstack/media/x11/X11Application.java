@@ -227,11 +227,6 @@ public final class X11Application implements FrameSource {
     return Optional.ofNullable(soundCapture);
   }
 
-  /** Its message channel. */
-  public ProgramMessageChannel messages() {
-    return messages;
-  }
-
   /**
    * The client's input through XTEST; gamepad events, which X11 has no equivalent of (and no
    * virtual gamepad is made here), and out-of-band messages go to the program's message channel.

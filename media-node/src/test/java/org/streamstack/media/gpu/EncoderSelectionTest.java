@@ -51,9 +51,10 @@ class EncoderSelectionTest {
   }
 
   @Test
-  void autoFallsBackToOpenH264OnThisMachineWithOneLogLine() {
-    Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has a GPU");
-    EncoderSelection selection = EncoderSelection.probing(EncoderPreference.AUTO);
+  void autoWithoutAGpuFallsBackToOpenH264WithOneLogLine(@TempDir Path noRenderNodes) {
+    Assumptions.assumeFalse(GpuProbe.detect().available(), "this machine has an NVIDIA GPU");
+    EncoderSelection selection =
+        EncoderSelection.probing(EncoderPreference.AUTO, new RenderNode.Roots(noRenderNodes, noRenderNodes));
     assertEquals(EncoderImplementation.OPENH264, selection.select(VideoCodec.H264));
     assertEquals(EncoderImplementation.OPENH264, selection.select(VideoCodec.H264));
     try (FfmpegVideoEncoder encoder = selection.open(VideoCodec.H264, CONFIG)) {
@@ -64,8 +65,8 @@ class EncoderSelectionTest {
     assertEquals(1, lines.size(), "lines: " + lines);
     assertEquals(Level.INFO, lines.get(0).getLevel());
     assertEquals(
-        "no GPU encoder for H.264 (NVIDIA: libcuda.so.1 not found; VA-API: no Intel or AMD render node in /dev/dri):"
-            + " H.264 on libopenh264",
+        "no GPU encoder for H.264 (NVIDIA: " + GpuProbe.detect().reason() + "; VA-API: no Intel or AMD render node in "
+            + noRenderNodes + "): H.264 on libopenh264",
         lines.get(0).getFormattedMessage());
     selection.requireGpu(); // auto never fails because of the GPU
   }
@@ -194,6 +195,25 @@ class EncoderSelectionTest {
     assertTrue(line.startsWith("h264_vaapi on " + roots.devices().resolve("renderD128") + " did not open ("), line);
     assertTrue(line.endsWith("): H.264 on libopenh264"), line);
     assertTrue(lines.get(1).getFormattedMessage().endsWith("): VP8 on libvpx"), lines.get(1).getFormattedMessage());
+  }
+
+  @Test
+  void nvencThatDoesNotOpenLeavesVaapiBeforeTheCpu() throws Exception {
+    Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has a GPU");
+    // Told there is an NVIDIA GPU (h264_nvenc then fails to load libcuda.so.1) and a render node
+    // (a plain file libva cannot open): both are tried, in that order, before OpenH264.
+    RenderNode.Roots roots = fakeIntelGpu();
+    EncoderSelection auto = new EncoderSelection(EncoderPreference.AUTO, FAKE_GPU, RenderNode.discover(roots), roots);
+    try (FfmpegVideoEncoder encoder = auto.open(VideoCodec.H264, CONFIG)) {
+      assertEquals(EncoderImplementation.OPENH264, encoder.implementation());
+    }
+    List<String> lines = lines().stream().map(ILoggingEvent::getFormattedMessage).toList();
+    assertEquals(2, lines.size(), "one line per GPU encoder that did not open: " + lines);
+    assertTrue(lines.get(0).startsWith("h264_nvenc did not open ("), lines.get(0));
+    assertTrue(lines.get(0).endsWith("): H.264 on h264_vaapi"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("h264_vaapi on " + roots.devices().resolve("renderD128") + " did not open ("),
+        lines.get(1));
+    assertTrue(lines.get(1).endsWith("): H.264 on libopenh264"), lines.get(1));
   }
 
   @Test

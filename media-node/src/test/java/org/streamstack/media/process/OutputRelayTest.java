@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,5 +50,50 @@ class OutputRelayTest {
     assertEquals("line 0", logged.get(0));
     assertEquals((10_000 - OutputRelay.LINES_PER_MINUTE) + " more lines not logged (at most "
         + OutputRelay.LINES_PER_MINUTE + " a minute are)", logged.get(logged.size() - 1));
+  }
+
+  @Test
+  void outputWithoutNewlinesIsCutAsItIsReadAndTheLineAfterItIsLogged() {
+    long flood = 10_000_000;
+    // Made as it is read, so that the test itself holds no 10 MB; "ok" follows the flood's newline.
+    InputStream endless = new InputStream() {
+      private long position;
+
+      @Override
+      public int read() {
+        if (position < flood) {
+          position++;
+          return 'x';
+        }
+        byte[] tail = "\nok\n".getBytes(StandardCharsets.US_ASCII);
+        int index = (int) (position++ - flood);
+        return index < tail.length ? tail[index] : -1;
+      }
+
+      @Override
+      public int read(byte[] into, int offset, int length) {
+        int count = 0;
+        while (count < length) {
+          int b = read();
+          if (b < 0) return count == 0 ? -1 : count;
+          into[offset + count++] = (byte) b;
+        }
+        return count;
+      }
+    };
+    List<String> logged = new CopyOnWriteArrayList<>();
+    OutputRelay.start("test-output", endless, logged::add);
+    Await.until("the flood and the line after it", Duration.ofSeconds(30), () -> logged.size() == 2);
+    assertEquals("x".repeat(OutputRelay.MAX_LINE_CHARS) + "... (" + flood + " characters, cut)", logged.get(0));
+    assertEquals("ok", logged.get(1));
+  }
+
+  @Test
+  void linesEndAsReadLineEndsThem() {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    OutputRelay.start("test-output",
+        new ByteArrayInputStream("a\r\nb\rc\n\nd".getBytes(StandardCharsets.UTF_8)), logged::add);
+    Await.until("every line", Duration.ofSeconds(10), () -> logged.size() == 5);
+    assertEquals(List.of("a", "b", "c", "", "d"), logged);
   }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.streamstack.cluster.testing.Await;
 import org.streamstack.protocol.control.ControlMessage;
+import org.streamstack.protocol.control.ControlMessages;
 
 /** The program's message socket, with the test as the program: lines both ways, bounds, replacement, cleanup. */
 class ProgramMessageChannelTest {
@@ -145,6 +146,39 @@ class ProgramMessageChannelTest {
       write(program, atBound + "\n");
       ControlMessage.OutOfBand big = fromProgram.poll(10, TimeUnit.SECONDS);
       assertEquals("app::big", big.type());
+    }
+  }
+
+  @Test
+  void aClientsLineBreaksInsideItsDataCannotSplitItsMessageIntoLinesOfItsChoosing() throws Exception {
+    // Valid JSON whose whitespace is CR and LF, laid out so that its middle line would be a message of its own.
+    String data = "{\"a\":\r\n{\"type\":\"app::forged\",\"data\":1}\n}";
+    channel.send(new ControlMessage.OutOfBand("app::note", data));
+    channel.send(new ControlMessage.OutOfBand("app::next", "2"));
+    try (SocketChannel program = connect()) {
+      BufferedReader lines = reader(program);
+      String line = lines.readLine();
+      ControlMessage.OutOfBand received = (ControlMessage.OutOfBand) ControlMessages.parse(line);
+      assertEquals("app::note", received.type());
+      assertEquals("{\"a\":  {\"type\":\"app::forged\",\"data\":1} }", received.data());
+      assertEquals("{\"type\":\"app::next\",\"data\":2}", lines.readLine(), "the next line is the next message");
+    }
+  }
+
+  @Test
+  void aLineOverTheBoundIsDroppedWhenSentAndPushesNoWaitingLineOut() throws Exception {
+    for (int i = 0; i < ProgramMessageChannel.QUEUE_LENGTH; i++) {
+      channel.send(new ControlMessage.OutOfBand("app::n", Integer.toString(i)));
+    }
+    channel.send(new ControlMessage.OutOfBand("app::huge",
+        "\"" + "y".repeat(ProgramMessageChannel.MAX_LINE_BYTES) + "\""));
+    assertEquals(1, channel.dropped(ProgramMessageChannel.TOO_LONG));
+    assertEquals(0, channel.dropped(ProgramMessageChannel.QUEUE_FULL));
+    try (SocketChannel program = connect()) {
+      BufferedReader lines = reader(program);
+      for (int i = 0; i < ProgramMessageChannel.QUEUE_LENGTH; i++) {
+        assertEquals("{\"type\":\"app::n\",\"data\":" + i + "}", lines.readLine());
+      }
     }
   }
 

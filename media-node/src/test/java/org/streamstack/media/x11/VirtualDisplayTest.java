@@ -31,8 +31,6 @@ class VirtualDisplayTest {
   void theDisplayHasTheAskedSize() throws IOException {
     assertEquals(new X11Codec.Size(640, 480), display.connection().screenSize());
     assertEquals(8, display.connection().setup().minKeycode());
-    assertEquals(VirtualDisplay.LARGEST_SCREEN_WIDTH, display.largestWidth());
-    assertEquals(VirtualDisplay.LARGEST_SCREEN_HEIGHT, display.largestHeight());
   }
 
   @Test
@@ -57,9 +55,12 @@ class VirtualDisplayTest {
   void aDisplayLargerThanTheDefaultFramebufferStartsAtItsSize() throws IOException {
     try (VirtualDisplay large = VirtualDisplay.start("Xvfb", 2560, 1440)) {
       assertEquals(new X11Codec.Size(2560, 1440), large.connection().screenSize());
-      assertEquals(2560, large.largestWidth());
       large.resize(1920, 1200);
       assertEquals(new X11Codec.Size(1920, 1200), large.connection().screenSize());
+      large.resize(2560, 1440); // its framebuffer is its own size, past the default one
+      assertEquals(new X11Codec.Size(2560, 1440), large.connection().screenSize());
+      IOException tooLarge = assertThrows(IOException.class, () -> large.resize(2600, 1440));
+      assertTrue(tooLarge.getMessage().contains("resizes up to 2560x1440"), tooLarge.getMessage());
     }
   }
 
