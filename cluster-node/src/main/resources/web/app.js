@@ -260,6 +260,8 @@ async function startSession(event) {
   if (page.state !== 'ready') return;
   clearMessage();
   page.lastError = null;
+  // A share joined earlier has ended by now; left set, it would keep this session view-only.
+  page.joinedShare = null;
   remember(APP_KEY, ui.app.value);
   const body = {
     app: ui.app.value,

@@ -49,8 +49,11 @@ public record GatewaySettings(
   /** The gateway's side of the agents: when a region is unavailable, forgotten, and how long a start may take. */
   public record Agents(Duration agentTimeout, Duration regionForgetAfter, Duration requestTimeout) {}
 
-  /** Shares of sessions (issue 6): peers one view share may have at once, shares one session may have. */
-  public record Shares(int maxPeersPerShare, int maxPerSession) {}
+  /**
+   * Shares of sessions (issue 6): peers one view share may have at once, shares one session may
+   * have, and how fast one share may be joined (per node).
+   */
+  public record Shares(int maxPeersPerShare, int maxPerSession, double joinsPerMinute, int joinBurst) {}
 
   public record Sessions(
       Duration gracePeriod,
@@ -109,7 +112,8 @@ public record GatewaySettings(
         InstanceLaunch.parse(c.getString("instance-launch")),
         new Agents(c.getDuration("agent-timeout"), c.getDuration("region-forget-after"),
             c.getDuration("agent-request-timeout")),
-        new Shares(c.getInt("shares.max-peers-per-share"), c.getInt("shares.max-per-session")),
+        new Shares(c.getInt("shares.max-peers-per-share"), c.getInt("shares.max-per-session"),
+            c.getDouble("shares.joins-per-minute"), c.getInt("shares.join-burst")),
         RoutingSettings.from(c.getConfig("routing")));
   }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.streamstack.cluster.gateway.GatewayApiTest.assertError;
 import static org.streamstack.cluster.gateway.GatewayApiTest.assertSuccess;
+import static org.streamstack.cluster.gateway.SignalingRelayTest.refusedUpgrade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -42,6 +42,9 @@ class SharesTest {
   private static final Duration CREDENTIAL_TTL = Duration.ofSeconds(8);
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Duration QUIET = Duration.ofMillis(300);
+  /** Joins of one share at once, and per minute after: the tests join slower than that refills. */
+  private static final int JOIN_BURST = 6;
+  private static final int JOINS_PER_MINUTE = 30;
   private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
   private RunningNode node;
@@ -50,7 +53,9 @@ class SharesTest {
   @BeforeAll
   void startNode() {
     node = RunningNode.standalone("streamstack.gateway.shares.max-peers-per-share = " + MAX_PEERS
-        + "\nstreamstack.gateway.sessions.client-credential-ttl = " + CREDENTIAL_TTL.toSeconds() + "s");
+        + "\nstreamstack.gateway.sessions.client-credential-ttl = " + CREDENTIAL_TTL.toSeconds() + "s"
+        + "\nstreamstack.gateway.shares.join-burst = " + JOIN_BURST
+        + "\nstreamstack.gateway.shares.joins-per-minute = " + JOINS_PER_MINUTE);
     api = node.api;
   }
 
@@ -84,6 +89,20 @@ class SharesTest {
 
   private Reply join(Link link) {
     return api.post("/1.0/shares/" + link.shareId() + "/join", Map.of("secret", link.secret()), null);
+  }
+
+  /**
+   * Joins until a join is not refused for a full share (409), no faster than the share's join rate
+   * refills, so that the join after still finds a token.
+   */
+  private Reply joinOnceAPlaceIsFree(Link link, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pauseMillis = 2 * 60_000L / JOINS_PER_MINUTE;
+    while (true) {
+      Reply reply = join(link);
+      if (reply.status() != 409 || System.nanoTime() > deadline) return reply;
+      Thread.sleep(pauseMillis);
+    }
   }
 
   private static long inSeconds(long seconds) {
@@ -222,9 +241,26 @@ class SharesTest {
     assertEquals(link.shareId() + ".2", assertSuccess(join(link), 200).path("peer").asText(), "each join, a new peer");
     // The peer credential opens only its own socket, not the instance's.
     String token = url.substring(url.indexOf("?token=") + 7);
-    assertThrows(Exception.class, () -> SignalingClient.connect(
-        "ws://127.0.0.1:" + node.node.gatewayPort() + "/1.0/sessions/" + session.id() + "/sockets/instance?token=" + token).close());
-    assertThrows(Exception.class, () -> SignalingClient.connect(url + "x").close());
+    assertEquals(401, refusedUpgrade(
+        "ws://127.0.0.1:" + node.node.gatewayPort() + "/1.0/sessions/" + session.id() + "/sockets/instance?token=" + token));
+    assertEquals(401, refusedUpgrade(url + "x"));
+  }
+
+  @Test
+  void joinsOfOneShareInARushGet429AfterTheBurst() {
+    Session session = newSession();
+    Link link = Link.of(createShare(session, Map.of("type", "view")));
+    Link other = Link.of(createShare(session, Map.of("type", "view")));
+    // The burst is spent by joins however they end: past the share's bound (409) and with a
+    // wrong secret (403) as well as admitted ones.
+    for (int i = 0; i < JOIN_BURST - 1; i++) assertTrue(join(link).status() != 429, "join " + (i + 1) + " is in the burst");
+    assertError(api.post("/1.0/shares/" + link.shareId() + "/join", Map.of("secret", "wrong"), null), 403);
+    // Refilled at one token per two seconds: the next join in a rush finds the bucket empty.
+    Reply rushed = join(link);
+    assertError(rushed, 429);
+    assertTrue(rushed.body().contains("too often"), rushed.body());
+    // The limit is the share's: another share of the same session is joined as before.
+    assertSuccess(join(other), 200);
   }
 
   // --- signalling ---------------------------------------------------------------------------
@@ -335,8 +371,7 @@ class SharesTest {
       // One leaves: once its credential is stale, its place is free again; the others, whose
       // sockets are open, still count however old their credentials.
       peers.get(0).close();
-      org.streamstack.cluster.testing.Await.until("a place to free up", CREDENTIAL_TTL.plusSeconds(15),
-          () -> join(link).status() == 200);
+      assertSuccess(joinOnceAPlaceIsFree(link, CREDENTIAL_TTL.plusSeconds(15)), 200);
       assertError(join(link), 409);
       assertFalse(peers.get(1).isClosed());
     } finally {
@@ -362,7 +397,7 @@ class SharesTest {
       assertEquals(first.path("peer").asText(), left.path("peer").asText());
       assertTrue(left.path("reason").asText().contains("replaced"), left.toString());
       // The replaced peer's credential no longer opens a socket.
-      assertThrows(Exception.class, () -> SignalingClient.connect(first.path("url").asText()).close());
+      assertEquals(401, refusedUpgrade(first.path("url").asText()));
       try (SignalingClient peer2 = SignalingClient.connect(second.path("url").asText())) {
         assertEquals(second.path("peer").asText(), json(instance.next(WAIT)).path("peer").asText());
         peer2.send("{\"type\":\"discover\"}");

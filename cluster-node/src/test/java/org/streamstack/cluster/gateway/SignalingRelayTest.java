@@ -432,7 +432,7 @@ class SignalingRelayTest {
   }
 
   /** The HTTP status with which the gateway refuses a websocket upgrade to {@code url}. */
-  private static int refusedUpgrade(String url) {
+  static int refusedUpgrade(String url) {
     Throwable thrown = assertThrows(Throwable.class, () -> SignalingClient.connect(url).close(),
         "the upgrade to " + url + " must fail");
     Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;

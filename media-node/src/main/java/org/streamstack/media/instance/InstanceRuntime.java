@@ -43,6 +43,7 @@ import org.streamstack.media.x11.X11Application;
 import org.streamstack.protocol.control.ControlMessage;
 import org.streamstack.protocol.control.ControlMessages;
 import org.streamstack.protocol.signaling.ScreenNotice;
+import org.streamstack.protocol.signaling.SignalingFrame;
 import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
@@ -404,7 +405,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       if (e.peer() == null) {
         signaling.send(SignalingMessage.error(e.getMessage()));
       } else if (sharePeers.containsKey(e.peer())) {
-        signaling.send(SignalingMessage.tagged(SignalingMessage.error(e.getMessage()), e.peer()));
+        signaling.send(SignalingFrame.withPeer(SignalingMessage.error(e.getMessage()), e.peer()));
       }
       return this;
     }
@@ -453,7 +454,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       metrics.sharePeerRefused();
       getContext().getLog().info("Instance {}: share peer {} refused: {} share peers already", id, joined.peer(),
           sharePeers.size());
-      signaling.send(SignalingMessage.tagged(SignalingMessage.error("this instance serves at most "
+      signaling.send(SignalingFrame.withPeer(SignalingMessage.error("this instance serves at most "
           + setup.maxSharePeers() + " share peers at a time"), joined.peer()));
       return;
     }
@@ -483,7 +484,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
       return;
     }
     if (message instanceof SignalingMessage.Discover) {
-      signaling.send(SignalingMessage.tagged(SignalingMessage.discoverResponse(List.of("video", "audio"), spec.fps()),
+      signaling.send(SignalingFrame.withPeer(SignalingMessage.discoverResponse(List.of("video", "audio"), spec.fps()),
           sharePeerId));
     } else if (message instanceof SignalingMessage.Settings settings) {
       startSharePeer(share, settings);
@@ -568,7 +569,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     share.peerId = id + "-share-" + sharePeersStarted;
     String tag = share.id;
     share.peer = getContext().spawn(Peer.create(share.peerId, setup.resources(), settings, video, audio,
-        text -> signaling.send(SignalingMessage.tagged(text, tag)), peerEvents), "share-peer-" + sharePeersStarted);
+        text -> signaling.send(SignalingFrame.withPeer(text, tag)), peerEvents), "share-peer-" + sharePeersStarted);
     sharePeersByPeerId.put(share.peerId, share);
     getContext().getLog().info("Instance {}: share peer {} ({}) streams through peer {}", id, share.id,
         share.role.wireName(), share.peerId);

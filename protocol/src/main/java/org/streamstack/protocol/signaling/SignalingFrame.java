@@ -3,6 +3,7 @@ package org.streamstack.protocol.signaling;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -90,17 +91,30 @@ public final class SignalingFrame {
 
   /**
    * {@code text} (a JSON object) with {@code "peer":"<peer>"} added as its first field; the rest of
-   * the text is kept byte for byte, as the relay never re-serialises what it carries.
+   * the text is kept byte for byte, as neither the gateway's relay nor the instance re-serialises
+   * what it sends (SDP included). Both sides tag with this one function.
    */
   public static String withPeer(String text, String peer) {
-    int open = text.indexOf('{');
-    if (open < 0) throw new IllegalArgumentException("not a JSON object: " + text);
-    return text.substring(0, open + 1) + "\"" + PEER_FIELD + "\":" + quoted(peer) + "," + text.substring(open + 1);
+    int open = 0;
+    while (open < text.length() && Character.isWhitespace(text.charAt(open))) open++;
+    if (open == text.length() || text.charAt(open) != '{') {
+      throw new IllegalArgumentException("not a JSON object: " + text);
+    }
+    int next = open + 1;
+    while (next < text.length() && Character.isWhitespace(text.charAt(next))) next++;
+    boolean empty = next < text.length() && text.charAt(next) == '}';
+    return text.substring(0, open + 1) + "\"" + PEER_FIELD + "\":" + quoted(peer) + (empty ? "" : ",")
+        + text.substring(open + 1);
   }
 
-  /** A gateway notice about a share peer: {@code {"type":"gateway:<what>","peer":..,<key>:<value>}}. */
-  public static String peerNotice(String what, String peer, String key, String value) {
-    return "{\"type\":" + quoted(GATEWAY_PREFIX + what) + ",\"" + PEER_FIELD + "\":" + quoted(peer)
+  /**
+   * A gateway notice about a share peer: {@code {"type":<type>,"peer":..,<key>:<value>}}, its type
+   * one of {@link SignalingMessage#PEER_JOINED} and {@link SignalingMessage#PEER_LEFT}, which the
+   * instance side reads.
+   */
+  public static String peerNotice(String type, String peer, String key, String value) {
+    if (!type.startsWith(GATEWAY_PREFIX)) throw new IllegalArgumentException("not a gateway notice type: " + type);
+    return "{\"type\":" + quoted(type) + ",\"" + PEER_FIELD + "\":" + quoted(peer)
         + ",\"" + key + "\":" + quoted(value) + "}";
   }
 
@@ -115,19 +129,9 @@ public final class SignalingFrame {
     return "{\"type\":\"error\",\"message\":" + quoted(message) + "}";
   }
 
-  private static String quoted(String value) {
-    StringBuilder json = new StringBuilder("\"");
-    for (char c : value.toCharArray()) {
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        case '\n' -> json.append("\\n");
-        default -> {
-          if (c < 0x20) json.append(String.format("\\u%04x", (int) c));
-          else json.append(c);
-        }
-      }
-    }
-    return json.append('"').toString();
+  /** {@code value} as a JSON string (JSON null for null), for the few frames written by hand. */
+  static String quoted(String value) {
+    if (value == null) return "null";
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + "\"";
   }
 }

@@ -17,8 +17,8 @@ import org.streamstack.protocol.gateway.ApiJson;
  * <p>Shares (issue 6): the instance socket also carries the frames of a session's share peers,
  * each with a {@code "peer":"<peer id>"} field the gateway adds (clients may not send one), and
  * the gateway's own notices {@code gateway:peer-joined} and {@code gateway:peer-left}; what the
- * instance sends to a share peer carries the same field ({@link #tagged}). Frames without it are
- * the owner's, exactly as before.
+ * instance sends to a share peer carries the same field ({@link SignalingFrame#withPeer}). Frames
+ * without it are the owner's, exactly as before.
  */
 public sealed interface SignalingMessage {
 
@@ -239,28 +239,11 @@ public sealed interface SignalingMessage {
 
   static String candidate(String candidate, String sdpMid, int sdpMLineIndex) {
     return "{\"type\":\"candidate\",\"candidate\":\"" + base64(candidate) + "\",\"sdpMid\":"
-        + ApiJsonText.quote(sdpMid) + ",\"sdpMLineIndex\":" + sdpMLineIndex + "}";
+        + SignalingFrame.quoted(sdpMid) + ",\"sdpMLineIndex\":" + sdpMLineIndex + "}";
   }
 
   static String error(String message) {
     return SignalingFrame.error(message);
-  }
-
-  /**
-   * {@code frame} (a JSON object this side wrote) addressed to the share peer {@code peer}: the
-   * field goes in front of the others, so that neither the SDP nor anything else in the frame is
-   * parsed or copied through a JSON tree again.
-   */
-  static String tagged(String frame, String peer) {
-    int open = 0;
-    while (open < frame.length() && Character.isWhitespace(frame.charAt(open))) open++;
-    if (open == frame.length() || frame.charAt(open) != '{') {
-      throw new IllegalArgumentException("not a JSON object: " + frame);
-    }
-    int next = open + 1;
-    while (next < frame.length() && Character.isWhitespace(frame.charAt(next))) next++;
-    boolean empty = next < frame.length() && frame.charAt(next) == '}';
-    return "{\"" + PEER_FIELD + "\":" + ApiJsonText.quote(peer) + (empty ? "" : ",") + frame.substring(open + 1);
   }
 
   private static String base64(String text) {
@@ -269,14 +252,5 @@ public sealed interface SignalingMessage {
 
   private static String write(Object value) {
     return new String(ApiJson.write(value), StandardCharsets.UTF_8);
-  }
-
-  /** JSON string quoting for the few hand-written frames above. */
-  final class ApiJsonText {
-    private ApiJsonText() {}
-
-    static String quote(String text) {
-      return new String(ApiJson.write(text), StandardCharsets.UTF_8);
-    }
   }
 }

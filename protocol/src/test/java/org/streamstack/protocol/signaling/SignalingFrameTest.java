@@ -2,6 +2,7 @@ package org.streamstack.protocol.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -83,9 +84,13 @@ class SignalingFrameTest {
     assertEquals("s.3", SignalingFrame.peerOf("{\"type\":\"offer\",\"x\":{\"peer\":\"no\"},\"peer\":\"s.3\"}"));
     assertNull(SignalingFrame.peerOf("{\"type\":\"offer\",\"x\":{\"peer\":\"no\"}}"));
     assertNull(SignalingFrame.peerOf("{\"type\":\"offer\",\"peer\":3}"));
-    var notice = new ObjectMapper().readTree(SignalingFrame.peerNotice("peer-left", "s.1", "reason", "share \"x\" expired"));
+    var notice = new ObjectMapper().readTree(SignalingFrame.peerNotice(SignalingMessage.PEER_LEFT, "s.1", "reason", "share \"x\" expired"));
     assertEquals("gateway:peer-left", notice.path("type").asText());
     assertEquals("s.1", notice.path("peer").asText());
     assertEquals("share \"x\" expired", notice.path("reason").asText());
+    // Only an object is tagged: not one inside an array, which the gateway would otherwise pass on.
+    assertThrows(IllegalArgumentException.class, () -> SignalingFrame.withPeer("[{\"type\":\"offer\"}]", "s.1"));
+    assertThrows(IllegalArgumentException.class,
+        () -> SignalingFrame.peerNotice("peer-left", "s.1", "reason", "a type without the gateway's prefix"));
   }
 }

@@ -107,16 +107,16 @@ class SignalingMessageTest {
   @Test
   void tagsWhatTheInstanceSendsToASharePeerWithoutTouchingTheRest() throws Exception {
     String offer = SignalingMessage.offer("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
-    String tagged = SignalingMessage.tagged(offer, "s1.\"3\"");
+    String tagged = SignalingFrame.withPeer(offer, "s1.\"3\"");
     assertEquals("{\"peer\":\"s1.\\\"3\\\"\"," + offer.substring(1), tagged);
     JsonNode json = ApiJson.MAPPER.readTree(tagged);
     assertEquals("s1.\"3\"", json.path("peer").asText());
     assertEquals("offer", json.path("type").asText());
     SignalingMessage.Received back = SignalingMessage.readFromGateway(tagged);
     assertEquals("s1.\"3\"", back.peer());
-    assertEquals("{\"peer\":\"p\" }", SignalingMessage.tagged("{ }", "p"));
-    assertEquals("p", ApiJson.MAPPER.readTree(SignalingMessage.tagged(SignalingMessage.error("full"), "p"))
+    assertEquals("{\"peer\":\"p\" }", SignalingFrame.withPeer("{ }", "p"));
+    assertEquals("p", ApiJson.MAPPER.readTree(SignalingFrame.withPeer(SignalingMessage.error("full"), "p"))
         .path("peer").asText());
-    assertThrows(IllegalArgumentException.class, () -> SignalingMessage.tagged("[1]", "p"));
+    assertThrows(IllegalArgumentException.class, () -> SignalingFrame.withPeer("[1]", "p"));
   }
 }

@@ -79,6 +79,18 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
   private final Materializer materializer;
   private final ClusterSharding sharding;
   private final ConcurrentHashMap<String, TokenBucket> rateByAccount = new ConcurrentHashMap<>();
+  /**
+   * Join rates by share id. Anyone may name any well-formed share id, so the map is bounded: the
+   * least recently asked share loses its bucket (and gets a full one when asked again).
+   */
+  private final Map<String, TokenBucket> rateByShare = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+          return size() > MAX_SHARE_RATES_KEPT;
+        }
+      });
+  private static final int MAX_SHARE_RATES_KEPT = 10_000;
   private final WebPage webPage = new WebPage();
   private final NodeMetrics metrics;
   private final ClientAddress clients;
@@ -549,6 +561,13 @@ public final class GatewayApi implements org.apache.pekko.japi.function.Function
 
   private CompletionStage<HttpResponse> joinShare(HttpRequest request, String shareId) {
     String sessionId = sessionOfShare(shareId);
+    // Joins take no account, so they are bounded by share: each one is written to the session's
+    // journal, and a wrong secret tried over and over is slowed down as well.
+    TokenBucket bucket = rateByShare.computeIfAbsent(shareId, id -> new TokenBucket(
+        settings.shares().joinsPerMinute() / 60.0, settings.shares().joinBurst()));
+    if (!bucket.tryTake(System.nanoTime())) {
+      throw new ApiError(429, "share " + shareId + " is being joined too often; try again in a moment");
+    }
     return body(request).thenCompose(bytes -> {
       ShareJoinRequest join = parse(bytes, ShareJoinRequest.class);
       if (join.problem() != null) throw new ApiError(400, join.problem());

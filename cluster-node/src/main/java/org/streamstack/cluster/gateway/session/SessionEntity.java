@@ -3,6 +3,7 @@ package org.streamstack.cluster.gateway.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -642,8 +643,7 @@ public final class SessionEntity
 
   private Effect<Event, State> onJoinShare(Live state, JoinShare command) {
     SessionRecord session = state.session();
-    if (session.ended() || session.status() == SessionStatus.ERROR
-        || (session.ephemeral() && session.status() == SessionStatus.TERMINATED)) {
+    if (session.ended() || session.status() == SessionStatus.ERROR) {
       return Effect().reply(command.replyTo(), new Refused(Refusal.ENDED,
           "the session of share " + command.shareId() + " has ended"));
     }
@@ -659,14 +659,12 @@ public final class SessionEntity
       return Effect().reply(command.replyTo(), new Refused(Refusal.FORBIDDEN,
           "the secret of share " + share.id() + " is wrong"));
     }
-    // A control share has one peer: the new one replaces it. A view share keeps every peer until
+    // A control share has one peer: the new one replaces it. A view share keeps its peers until
     // it ends (to cut them then); those present count against its bound: a peer is present while
     // its client socket is open or its credential is fresh. Once a client closed its socket after
     // ICE connected, the gateway cannot see it any more (the media node bounds what it streams).
-    List<String> dropped = share.control() ? share.peerIds() : List.of();
-    long present = share.peers().stream()
-        .filter(p -> attachedPeers.contains(p.id()) || now.isBefore(p.credentialExpiresAt()))
-        .count();
+    long present = share.peers().stream().filter(p -> present(p, now)).count();
+    List<String> dropped = share.control() ? share.peerIds() : oldestAbsentBeyondKept(share, now);
     if (!share.control() && present >= shareSettings.maxPeersPerShare()) {
       return Effect().reply(command.replyTo(), new Refused(Refusal.CONFLICT, "share " + share.id() + " has "
           + present + " peers connecting or connected, the most a view share may have at once"));
@@ -677,11 +675,38 @@ public final class SessionEntity
     return Effect()
         .persist(new SharePeerJoined(share.id(), peer, List.copyOf(dropped)))
         .thenRun(joined -> {
-          cutPeers(dropped, "replaced by a newer peer of control share " + share.id());
+          cutPeers(dropped, share.control() ? "replaced by a newer peer of control share " + share.id()
+              : "one of the oldest peers of view share " + share.id() + ", which keeps its newest "
+                  + keptPeers());
           ClusterSharding.get(context.getSystem()).entityRefFor(SignalingChannel.TYPE_KEY, sessionId)
               .tell(new SignalingChannel.AdmitPeer(peerId, share.type()));
         })
         .thenReply(command.replyTo(), joined -> new PeerAdmitted(share, peerId, credential));
+  }
+
+  private boolean present(Shares.Peer peer, Instant now) {
+    return attachedPeers.contains(peer.id()) || now.isBefore(peer.credentialExpiresAt());
+  }
+
+  /** How many peers a view share keeps, the new one included: the journal and state stay bounded. */
+  private int keptPeers() {
+    return 4 * shareSettings.maxPeersPerShare();
+  }
+
+  /**
+   * The oldest peers of a view share that are not present, as many as must go for the new one to
+   * fit within {@link #keptPeers()}. They are cut, not only forgotten, so that the instance hears
+   * peer-left for them now rather than never (the share's end cuts only the peers it keeps).
+   * Fewer than the bound are present, so absent ones always suffice.
+   */
+  private List<String> oldestAbsentBeyondKept(Shares.Share share, Instant now) {
+    int excess = share.peers().size() + 1 - keptPeers();
+    List<String> oldest = new ArrayList<>();
+    for (Shares.Peer peer : share.peers()) {
+      if (oldest.size() >= excess) break;
+      if (!present(peer, now)) oldest.add(peer.id());
+    }
+    return oldest;
   }
 
   private Effect<Event, State> onAuthorizePeerSocket(Live state, AuthorizeSocket command, String digest, Instant now) {

@@ -22,6 +22,7 @@ import org.streamstack.cluster.gateway.GatewaySettings;
 import org.streamstack.cluster.gateway.session.SessionEntity;
 import org.streamstack.cluster.serialization.CborSerializable;
 import org.streamstack.protocol.signaling.SignalingFrame;
+import org.streamstack.protocol.signaling.SignalingMessage;
 
 /**
  * Pairs the client socket and the instance socket of one session, wherever in the cluster each is
@@ -356,7 +357,7 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
     if (!slot.announced) {
       slot.announced = true;
       getContext().getLog().info("Session {}: share peer {} ({}) connected", sessionId, peer.id(), slot.role);
-      noticeToInstance(SignalingFrame.peerNotice("peer-joined", peer.id(), "role", slot.role));
+      noticeToInstance(SignalingFrame.peerNotice(SignalingMessage.PEER_JOINED, peer.id(), "role", slot.role));
     }
     if (!slot.held.isEmpty()) {
       timers.cancel(peerTimer(peer.id()));
@@ -382,11 +383,11 @@ public final class SignalingChannel extends AbstractBehavior<SignalingChannel.Co
     // A peer this channel does not hold (it started afresh since) may still be known to the
     // instance: it hears of the cut too, unless the peer is known never to have connected.
     if (slot == null) {
-      if (!cutBefore) noticeToInstance(SignalingFrame.peerNotice("peer-left", peerId, "reason", reason));
+      if (!cutBefore) noticeToInstance(SignalingFrame.peerNotice(SignalingMessage.PEER_LEFT, peerId, "reason", reason));
       return;
     }
     timers.cancel(peerTimer(peerId));
-    if (slot.announced) noticeToInstance(SignalingFrame.peerNotice("peer-left", peerId, "reason", reason));
+    if (slot.announced) noticeToInstance(SignalingFrame.peerNotice(SignalingMessage.PEER_LEFT, peerId, "reason", reason));
     if (slot.connection != null) {
       getContext().unwatch(slot.connection.socket());
       slot.connection.socket().tell(new Frame(SignalingFrame.error(reason)));
