@@ -1,6 +1,7 @@
 package org.streamstack.media.encoder;
 
 import org.streamstack.media.metrics.MediaMetrics;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.streamstack.media.video.BitrateLimits;
 import org.streamstack.media.video.EncodedFrame;
 import org.streamstack.media.video.VideoEncoder;
@@ -44,6 +46,11 @@ import org.streamstack.media.video.VideoFrame;
  * made when any subscriber asks, and the target bitrate is the lowest of the subscribers' latest
  * targets, so that the slowest receiver (its REMB) is never flooded; a subscriber that leaves takes
  * its target with it. Targets are clamped to the stream's {@link BitrateLimits}.
+ *
+ * <p>A keyframe costs every subscriber its bits, so requests are spaced here, across all of them:
+ * at most one keyframe per {@link #KEYFRAME_SPACING}. A request that comes too soon after the last
+ * one is deferred to the end of that spacing, not dropped (its receiver still waits for a picture
+ * it can decode), and any number of early requests share that one deferred keyframe.
  */
 public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.Command> {
 
@@ -57,7 +64,16 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
     }
   }
 
-  /** Makes the next encoded frame a keyframe: a receiver sent PLI or FIR. */
+  /**
+   * The shortest time between two keyframes asked of the encoder: each peer spaces its own
+   * requests so, and the encoder, shared by all peers, spaces them across its subscribers.
+   */
+  public static final Duration KEYFRAME_SPACING = Duration.ofMillis(250);
+
+  /**
+   * Makes the next encoded frame a keyframe, or the first one after {@link #KEYFRAME_SPACING}
+   * since the last keyframe asked: a receiver sent PLI or FIR.
+   */
   public record RequestKeyframe() implements Command {}
 
   /**
@@ -116,6 +132,9 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private record EncodeFailed(VideoFrame frame, Throwable error) implements Command {}
 
 
+  /** The keyframe deferred by the spacing is due. */
+  private record DeferredKeyframeDue() implements Command {}
+
   private record SubscriberTerminated(ActorRef<EncodedFrame> subscriber) implements Command {}
 
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -129,6 +148,11 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   private final Subscribers<EncodedFrame, Command> subscribers;
   /** The latest target of each subscriber that set one, as asked (clamped when applied). */
   private final Map<ActorRef<EncodedFrame>, Integer> targets = new HashMap<>();
+  private final TimerScheduler<Command> timers;
+  /** When the encoder was last asked for a keyframe; meaningful once {@link #keyframeAsked}. */
+  private long lastKeyframeAskedNanos;
+  private boolean keyframeAsked;
+  private boolean keyframeDeferred;
 
   /** {@link #IDLE}, null (encoding, nothing waits) or the waiting frame; see the class comment. */
   private final AtomicReference<VideoFrame> slot = new AtomicReference<>(IDLE);
@@ -145,12 +169,14 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
    * @param limits range of {@link SetTargetBitrate} targets
    */
   public static Behavior<Command> create(VideoEncoder encoder, BitrateLimits limits) {
-    return Behaviors.setup(context -> new VideoEncoderActor(context, encoder, limits));
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new VideoEncoderActor(context, timers, encoder, limits)));
   }
 
-  private VideoEncoderActor(
-      ActorContext<Command> context, VideoEncoder encoder, BitrateLimits limits) {
+  private VideoEncoderActor(ActorContext<Command> context, TimerScheduler<Command> timers,
+      VideoEncoder encoder, BitrateLimits limits) {
     super(context);
+    this.timers = timers;
     this.subscribers = new Subscribers<>(context, SubscriberTerminated::new);
     this.metrics = MediaMetrics.get(context.getSystem());
     this.encoder = encoder;
@@ -175,6 +201,7 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
         .onMessage(Encoded.class, this::onEncoded)
         .onMessage(EncodeFailed.class, this::onEncodeFailed)
         .onMessage(RequestKeyframe.class, this::onRequestKeyframe)
+        .onMessage(DeferredKeyframeDue.class, this::onDeferredKeyframeDue)
         .onMessage(SetTargetBitrate.class, this::onSetTargetBitrate)
         .onMessage(SetLimits.class, this::onSetLimits)
         .onMessage(Subscribe.class, this::onSubscribe)
@@ -232,8 +259,28 @@ public final class VideoEncoderActor extends AbstractBehavior<VideoEncoderActor.
   }
 
   private Behavior<Command> onRequestKeyframe(RequestKeyframe message) {
-    encoder.requestKeyframe();
+    if (keyframeDeferred) return this; // the deferred keyframe serves this request too
+    long now = System.nanoTime();
+    long sinceLast = now - lastKeyframeAskedNanos;
+    if (!keyframeAsked || sinceLast >= KEYFRAME_SPACING.toNanos()) {
+      askForKeyframe(now);
+    } else {
+      keyframeDeferred = true;
+      timers.startSingleTimer(new DeferredKeyframeDue(), Duration.ofNanos(KEYFRAME_SPACING.toNanos() - sinceLast));
+    }
     return this;
+  }
+
+  private Behavior<Command> onDeferredKeyframeDue(DeferredKeyframeDue message) {
+    keyframeDeferred = false;
+    askForKeyframe(System.nanoTime());
+    return this;
+  }
+
+  private void askForKeyframe(long nowNanos) {
+    encoder.requestKeyframe();
+    keyframeAsked = true;
+    lastKeyframeAskedNanos = nowNanos;
   }
 
   private Behavior<Command> onSetLimits(SetLimits message) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,9 @@ import org.streamstack.protocol.signaling.SignalingMessage;
  * out-of-band and named-channel messages never reach the application (they are dropped and
  * counted), nor does what an X11 program says on its message socket reach it; a {@code control}
  * peer drives the application as the owner does and hears the program. At most {@link
- * Setup#maxSharePeers} share peers at a time; one more gets an error.
+ * Setup#maxSharePeers} share peers stream at a time; one more that sends its settings gets an
+ * error. Only streaming peers count: the gateway does not say when a share peer's client simply
+ * goes away (a page reload), so announced peers that no longer stream must not hold places.
  *
  * <p>It tells its owner what happens to it: {@link Started} once the application runs, {@link
  * ClientLeft} when its client goes away, {@link Ended} when stopped as asked, {@link Failed} when
@@ -94,6 +97,12 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
   private record FromProgram(ControlMessage.OutOfBand message) implements Command {}
 
+  /**
+   * How many announced share peers are kept per place for a streaming one: enough that a peer
+   * between its join and its settings is not forgotten, few enough that reloads cannot grow the map.
+   */
+  static final int KNOWN_SHARE_PEERS_PER_PLACE = 4;
+
   /** Why a program's message reached no client: nobody who may receive it was connected. */
   static final String NO_CLIENT = "no-client";
 
@@ -124,21 +133,9 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
     /** The X server of X11 instances: Xvfb from the PATH. */
     public static final String DEFAULT_XVFB = "Xvfb";
-    /** {@code streamstack.media.peer.max-share-peers}'s default. */
-    public static final int DEFAULT_MAX_SHARE_PEERS = 16;
 
     public Setup {
       if (maxSharePeers < 0) throw new IllegalArgumentException("maxSharePeers " + maxSharePeers);
-    }
-
-    public Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
-        EncoderSelection encoders, String xvfb) {
-      this(spec, resources, encoderSettings, encoders, xvfb, DEFAULT_MAX_SHARE_PEERS);
-    }
-
-    public Setup(InstanceSpec spec, PeerResources resources, EncoderSettings encoderSettings,
-        EncoderSelection encoders) {
-      this(spec, resources, encoderSettings, encoders, DEFAULT_XVFB);
     }
   }
 
@@ -177,13 +174,16 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   private String peerId;
   private int peersStarted;
   private final MediaMetrics metrics;
-  /** By share peer id (the gateway's), in joining order. */
+  /**
+   * By share peer id (the gateway's), in joining order. Peers whose client went away without a
+   * {@code gateway:peer-left} stay here; past {@link #KNOWN_SHARE_PEERS_PER_PLACE} times the limit
+   * the oldest of those that do not stream are forgotten.
+   */
   private final Map<String, SharePeer> sharePeers = new LinkedHashMap<>();
   /** The same, by the id of their current {@link Peer}, whose events name it. */
   private final Map<String, SharePeer> sharePeersByPeerId = new HashMap<>();
   private int sharePeersStarted;
 
-  /** @param owner hears this instance's {@link Event}s */
   /**
    * Where an instance runs: an X11 instance starts and stops Xvfb, its program and PulseAudio
    * inside the actor (seconds in the worst case), so it gets the blocking-I/O dispatcher and never
@@ -194,6 +194,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
         : org.apache.pekko.actor.typed.Props.empty();
   }
 
+  /** @param owner hears this instance's {@link Event}s */
   public static Behavior<Command> create(Setup setup, ActorRef<Event> owner) {
     return Behaviors.setup(context -> {
       if (setup.spec().streaming()) {
@@ -450,17 +451,28 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
           joined.role().wireName());
       return;
     }
-    if (sharePeers.size() >= setup.maxSharePeers()) {
-      metrics.sharePeerRefused();
-      getContext().getLog().info("Instance {}: share peer {} refused: {} share peers already", id, joined.peer(),
-          sharePeers.size());
-      signaling.send(SignalingFrame.withPeer(SignalingMessage.error("this instance serves at most "
-          + setup.maxSharePeers() + " share peers at a time"), joined.peer()));
-      return;
-    }
     sharePeers.put(joined.peer(), new SharePeer(joined.peer(), joined.role()));
-    getContext().getLog().info("Instance {}: share peer {} joined ({}; {} share peers)", id, joined.peer(),
+    forgetOldestIdleSharePeers();
+    getContext().getLog().info("Instance {}: share peer {} joined ({}; {} share peers known)", id, joined.peer(),
         joined.role().wireName(), sharePeers.size());
+  }
+
+  /** Keeps the announced peers bounded: drops the oldest that do not stream, past the bound. */
+  private void forgetOldestIdleSharePeers() {
+    long bound = (long) KNOWN_SHARE_PEERS_PER_PLACE * Math.max(1, setup.maxSharePeers());
+    Iterator<SharePeer> oldestFirst = sharePeers.values().iterator();
+    while (sharePeers.size() > bound && oldestFirst.hasNext()) {
+      SharePeer share = oldestFirst.next();
+      if (share.peer == null) oldestFirst.remove();
+    }
+  }
+
+  private int streamingSharePeers() {
+    int streaming = 0;
+    for (SharePeer share : sharePeers.values()) {
+      if (share.peer != null) streaming++;
+    }
+    return streaming;
   }
 
   private void onPeerLeft(SignalingMessage.PeerLeft left) {
@@ -478,7 +490,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
     SharePeer share = sharePeers.get(sharePeerId);
     if (share == null) {
       // The gateway announces every share peer before its first frame: this one never joined,
-      // was refused or has left.
+      // has left, or was forgotten as long idle.
       metrics.shareFrameDropped();
       getContext().getLog().debug("Instance {}: a frame of unknown share peer {} dropped", id, sharePeerId);
       return;
@@ -564,7 +576,16 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
 
   /** A share peer's settings: a Peer of its own (new settings replace the one it had). */
   private void startSharePeer(SharePeer share, SignalingMessage.Settings settings) {
-    if (share.peer != null) stopSharePeer(share, "replaced by the share peer's new settings");
+    if (share.peer != null) {
+      stopSharePeer(share, "replaced by the share peer's new settings");
+    } else if (streamingSharePeers() >= setup.maxSharePeers()) {
+      metrics.sharePeerRefused();
+      getContext().getLog().info("Instance {}: share peer {} refused: {} share peers stream already", id, share.id,
+          streamingSharePeers());
+      signaling.send(SignalingFrame.withPeer(SignalingMessage.error("this instance serves at most "
+          + setup.maxSharePeers() + " share peers at a time"), share.id));
+      return;
+    }
     sharePeersStarted++;
     share.peerId = id + "-share-" + sharePeersStarted;
     String tag = share.id;
@@ -595,7 +616,7 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
    */
   private Behavior<Command> onPeerEvent(FromPeer event) {
     Peer.Event peerEvent = event.event();
-    String from = peerIdOf(peerEvent);
+    String from = peerEvent.peerId();
     boolean fromOwner = from.equals(peerId);
     SharePeer share = fromOwner ? null : sharePeersByPeerId.get(from);
     if (peerEvent instanceof Peer.Ended) {
@@ -645,15 +666,6 @@ public final class InstanceRuntime extends AbstractBehavior<InstanceRuntime.Comm
   private void dropFromViewPeer(SharePeer share, String kind) {
     metrics.viewPeerMessageDropped(kind);
     getContext().getLog().debug("Instance {}: {} message of view share peer {} dropped", id, kind, share.id);
-  }
-
-  private static String peerIdOf(Peer.Event event) {
-    if (event instanceof Peer.Connected e) return e.peerId();
-    if (event instanceof Peer.Ended e) return e.peerId();
-    if (event instanceof Peer.ControlFromClient e) return e.peerId();
-    if (event instanceof Peer.ChannelMessage e) return e.peerId();
-    if (event instanceof Peer.ClientLeft e) return e.peerId();
-    throw new IllegalArgumentException("unknown peer event " + event);
   }
 
   private boolean droppedMessagesLogged;

@@ -88,7 +88,7 @@ public final class MediaMetrics implements Extension {
     sharePeersRefused = Counter.build().name("streamstack_share_peers_refused_total")
         .help("Share peers refused because their instance had as many as it takes").register(registry);
     shareFramesDropped = Counter.build().name("streamstack_share_frames_dropped_total")
-        .help("Signalling frames for a share peer the instance does not have (never joined, refused or left)")
+        .help("Signalling frames for a share peer the instance does not have (never joined, left, or forgotten among too many)")
         .register(registry);
     programMessagesDropped = Counter.build().name("streamstack_program_messages_dropped_total")
         .help("Lines on X11 programs' message sockets dropped: from the program malformed, too-long or"

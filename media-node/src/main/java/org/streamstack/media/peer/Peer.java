@@ -100,7 +100,10 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
   private record SendReports() implements Command {}
 
   /** What the peer tells its owner. */
-  public sealed interface Event {}
+  public sealed interface Event {
+    /** The peer that says it. */
+    String peerId();
+  }
 
   public record Connected(String peerId, VideoCodec codec) implements Event {}
 
@@ -117,7 +120,7 @@ public final class Peer extends AbstractBehavior<Peer.Command> {
 
   private static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
   private static final String SCTP_TIMER = "sctp";
-  private static final long KEYFRAME_REQUEST_SPACING_NANOS = Duration.ofMillis(250).toNanos();
+  private static final long KEYFRAME_REQUEST_SPACING_NANOS = VideoEncoderActor.KEYFRAME_SPACING.toNanos();
 
   private final String peerId;
   private final PeerResources resources;

@@ -178,10 +178,51 @@ class VideoEncoderActorTest {
     assertEquals(6, slow.receiveMessage(Duration.ofSeconds(5)).frameNumber());
     assertEquals(3_000_000, encoder.targetBitrate(), "a stopped subscriber's target no longer counts");
     slow.stop();
-    awaitTrue(() -> stats(actor).targetBitrate() == 3_000_000);
+    // Only what a newcomer asks counts now: had the stopped subscriber's 3,000,000 stayed, it would
+    // hold the encoder below the newcomer's target (the stream grows first, so that 4,000,000 is
+    // within its limits; 3,000,000 is this stream's top).
+    actor.tell(new VideoEncoderActor.SetLimits(BitrateLimits.forVideo(1280, 720, 60)));
+    TestProbe<EncodedFrame> newcomer = TEST_KIT.createTestProbe();
+    actor.tell(new VideoEncoderActor.Subscribe(newcomer.getRef()));
+    actor.tell(new VideoEncoderActor.SetTargetBitrate(newcomer.getRef(), 4_000_000));
+    awaitTrue(() -> stats(actor).targetBitrate() == 4_000_000);
 
     TEST_KIT.stop(actor);
     awaitTrue(encoder::isClosed);
+  }
+
+  /**
+   * Every peer spaces its own keyframe requests, but the encoder serves them all: requests from
+   * several subscribers within one spacing make one keyframe at once and one more when the spacing
+   * ends (deferred, not dropped), never one per request.
+   */
+  @Test
+  void keyframeRequestsOfAllSubscribersAreSpacedAndAnEarlyOneIsDeferred() throws Exception {
+    GatedEncoder encoder = new GatedEncoder();
+    encoder.gate.countDown();
+    ActorRef<VideoEncoderActor.Command> actor = TEST_KIT.spawn(VideoEncoderActor.create(encoder, LIMITS));
+    for (int subscriber = 0; subscriber < 3; subscriber++) {
+      TestProbe<EncodedFrame> probe = TEST_KIT.createTestProbe();
+      actor.tell(new VideoEncoderActor.Subscribe(probe.getRef()));
+    }
+    long spacingNanos = VideoEncoderActor.KEYFRAME_SPACING.toNanos();
+    long first = System.nanoTime();
+    for (int request = 0; request < 12; request++) actor.tell(new VideoEncoderActor.RequestKeyframe());
+    stats(actor); // every request has been handled
+    assertTrue(System.nanoTime() - first < spacingNanos, "the requests came within one spacing");
+    assertEquals(1, encoder.keyframeRequests.size(), "one keyframe at once");
+
+    awaitTrue(() -> encoder.keyframeRequests.size() == 2);
+    long deferredAfter = encoder.keyframeRequests.get(1) - encoder.keyframeRequests.get(0);
+    assertTrue(deferredAfter >= spacingNanos - TimeUnit.MILLISECONDS.toNanos(1), "the deferred keyframe waited for the spacing: " + deferredAfter + " ns");
+    Thread.sleep(2 * VideoEncoderActor.KEYFRAME_SPACING.toMillis());
+    assertEquals(2, encoder.keyframeRequests.size(), "the early requests shared one deferred keyframe");
+
+    // Long after the last one, a request is served at once.
+    actor.tell(new VideoEncoderActor.RequestKeyframe());
+    stats(actor);
+    assertEquals(3, encoder.keyframeRequests.size());
+    TEST_KIT.stop(actor);
   }
 
   @Test
@@ -228,11 +269,13 @@ class VideoEncoderActorTest {
     }
   }
 
-  /** Blocks every encode until the gate opens; records what it encoded. */
+  /** Blocks every encode until the gate opens; records what it encoded and when it was asked for keyframes. */
   private static final class GatedEncoder implements VideoEncoder {
     final CountDownLatch gate = new CountDownLatch(1);
     final CountDownLatch started = new CountDownLatch(1);
     final List<Long> encoded = new CopyOnWriteArrayList<>();
+    /** {@link System#nanoTime()} of each keyframe request. */
+    final List<Long> keyframeRequests = new CopyOnWriteArrayList<>();
     volatile long failOn = -1;
     volatile boolean closed;
     private volatile int bitrate = 10_000_000;
@@ -257,7 +300,9 @@ class VideoEncoderActorTest {
     }
 
     @Override
-    public void requestKeyframe() {}
+    public void requestKeyframe() {
+      keyframeRequests.add(System.nanoTime());
+    }
 
     @Override
     public void setTargetBitrate(int bitsPerSecond) {
