@@ -60,6 +60,17 @@ class RegionDirectoryTest {
         List.of("demo"), System.currentTimeMillis(), startsReflected)));
   }
 
+  /**
+   * Publishes these heartbeats, as agents do again and again, until the directory's view of
+   * {@code region} has {@code freeSlots} (the first ones may come before its subscription).
+   */
+  private void beatUntil(String region, int freeSlots, String what, Runnable beats) {
+    Await.until(what, WAIT, () -> {
+      beats.run();
+      return freeSlots(region) == freeSlots;
+    });
+  }
+
   private int freeSlots(String name) {
     TestProbe<RegionDirectory.Regions> probe = kit.createTestProbe();
     directory.tell(new RegionDirectory.GetRegions(probe.ref()));
@@ -75,8 +86,7 @@ class RegionDirectoryTest {
 
   @Test
   void aCreationThatFailsBeforeItsAgentAnswersGivesItsSlotBack() {
-    beat("north", "agent-1", 1, 0);
-    Await.until("the directory to hear north", WAIT, () -> freeSlots("north") == 1);
+    beatUntil("north", 1, "the directory to hear north", () -> beat("north", "agent-1", 1, 0));
 
     assertInstanceOf(RegionPick.Chosen.class, pick("session-1", "north"));
     RegionPick full = pick("session-2", "north");
@@ -89,20 +99,18 @@ class RegionDirectoryTest {
     directory.tell(new RegionDirectory.Settled("session-2", true, "agent-1", 1L));
     directory.tell(new RegionDirectory.Abandoned("session-2"));
     assertEquals(0, freeSlots("north"));
-    beat("north", "agent-1", 0, 1);
-    Await.until("north's heartbeat to count the start instead", WAIT, () -> freeSlots("north") == 0);
-    beat("north", "agent-1", 1, 1);
-    Await.until("north's freed slot", WAIT, () -> freeSlots("north") == 1);
+    beatUntil("north", 0, "north's heartbeat to count the start instead", () -> beat("north", "agent-1", 0, 1));
+    beatUntil("north", 1, "north's freed slot", () -> beat("north", "agent-1", 1, 1));
   }
 
   @Test
   void severalAgentsOfOneRegionCountAsTheLowestOfTheirReports() {
     // Both ask the same AMS; the lower report is the newer one, which may already count a start
     // whose claim the other agent's report ended.
-    beat("south", "agent-a", 3, 0);
-    beat("south", "agent-b", 1, 0);
-    Await.until("the directory to hear both agents", WAIT, () -> freeSlots("south") == 1);
-    beat("south", "agent-b", 3, 0);
-    Await.until("both agents to report three", WAIT, () -> freeSlots("south") == 3);
+    beatUntil("south", 1, "the directory to hear both agents", () -> {
+      beat("south", "agent-a", 3, 0);
+      beat("south", "agent-b", 1, 0);
+    });
+    beatUntil("south", 3, "both agents to report three", () -> beat("south", "agent-b", 3, 0));
   }
 }
