@@ -84,9 +84,16 @@ class MediaNodeLifecycleTest {
   @Test
   @Timeout(60)
   void aNodeThatCannotStartSaysWhyAndLeavesItsPortFree() throws Exception {
-    int port;
-    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
+    // Below the ephemeral range, so that no other socket of this machine is given it meanwhile.
+    int port = -1;
+    while (port < 0) {
+      int candidate = org.streamstack.cluster.testing.FreePorts.next();
+      try (java.net.DatagramSocket probe = new java.net.DatagramSocket(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), candidate))) {
+        port = candidate;
+      } catch (java.net.SocketException taken) {
+        // another
+      }
     }
     com.typesafe.config.Config contradictory = ConfigFactory.parseString("""
         streamstack.media.ice.udp-port = %d
@@ -105,10 +112,16 @@ class MediaNodeLifecycleTest {
         IllegalArgumentException.class, () -> MediaNode.start(contradictory));
     assertTrue(refused.getMessage().contains("a token or a user and password"), refused.getMessage());
     // The refused node's UDP port is free again: a socket that does not share ports can take it.
-    try (java.net.DatagramSocket again = new java.net.DatagramSocket(
-        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port))) {
-      assertTrue(again.isBound());
-    }
+    // ice4j's listener thread closes the socket: the port is free a moment (about 50 ms) later.
+    final int refusedPort = port;
+    org.streamstack.cluster.testing.Await.until("the refused node's port to be free", java.time.Duration.ofSeconds(10), () -> {
+      try (java.net.DatagramSocket again = new java.net.DatagramSocket(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), refusedPort))) {
+        return again.isBound();
+      } catch (java.net.SocketException inUse) {
+        return false;
+      }
+    });
   }
 
   @Test
